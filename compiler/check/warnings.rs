@@ -1,0 +1,26 @@
+//! Things that build but are likely mistakes.
+
+use super::SiteView;
+use crate::diag::Error;
+use crate::model::EnvSource;
+
+pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
+    let site = view.site;
+    for app in &site.apps {
+        if app.image.tag() == Some("latest") {
+            errors.push(Error::LatestTag { image: app.image.to_string(), span: app.image.span });
+        }
+    }
+    for secret in &site.secrets {
+        let name = &secret.name.value;
+        let used = site.apps.iter().any(|a| {
+            a.secrets.iter().any(|m| m.secret.value == *name)
+                || a.env.iter().any(|e| matches!(&e.source, EnvSource::Secret { secret, .. } if secret.value == *name))
+        }) || site.databases.iter().any(|d| d.secret.as_ref().is_some_and(|s| s.value == *name))
+            || site.settings.alerts.iter().any(|a| a.secret.value == *name)
+            || view.components().any(|c| c.settings.values().any(|v| matches!(&v.value, crate::model::SettingValue::String(s) if s == name.as_str())));
+        if !used {
+            errors.push(Error::UnusedSecret { name: name.to_string(), span: secret.name.span });
+        }
+    }
+}

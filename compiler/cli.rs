@@ -1,0 +1,184 @@
+//! The command line: argument parsing, reading the site, printing diagnostics and exit codes.
+//! Exit codes: 0 success, 1 diagnostics with errors or a stale `out/`, 2 usage or I/O errors.
+
+use crate::diag::{render, Format, Located};
+use crate::stdlib::Catalog;
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  labc build                      compile ./site.kdl into ./out
+  labc build --check              fail if the committed out/ is not what site.kdl compiles to
+  labc build sites/lab.kdl --out /tmp/out
+  labc check --format json        diagnostics as JSON, for editors and CI";
+
+#[derive(Parser)]
+#[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the site and write out/ (atomically; nothing is written on any error)
+    #[command(after_help = EXAMPLES)]
+    Build {
+        /// The site file
+        #[arg(default_value = "site.kdl")]
+        site: PathBuf,
+        /// Where to write; defaults to `out` beside the site file
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; exit 1 if out/ differs from what the site compiles to
+        #[arg(long)]
+        check: bool,
+        /// How to print diagnostics
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Check the site and print its diagnostics; writes nothing
+    Check {
+        /// The site file
+        #[arg(default_value = "site.kdl")]
+        site: PathBuf,
+        /// How to print diagnostics
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Prints diagnostics; returns whether any was an error.
+fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
+    let rendered = render(&mut diagnostics, format, color(), 100);
+    match format {
+        Format::Json => print!("{}", rendered.text),
+        Format::Human => {
+            eprint!("{}", rendered.text);
+            if rendered.errors > 0 {
+                eprintln!(
+                    "error: {} error(s), {} warning(s); nothing was written",
+                    rendered.errors, rendered.warnings
+                );
+            }
+        }
+    }
+    rendered.errors > 0
+}
+
+fn io_error(what: &str, path: &Path, error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: cannot {what} {}: {error}", path.display());
+    ExitCode::from(2)
+}
+
+/// The embedded stdlib, overridden by the site's own `components/*.kdl` if it has any.
+fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
+    let dir = site_dir.join("components");
+    let mut own: Vec<(String, String)> = Vec::new();
+    if dir.is_dir() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Err(io_error("read", &dir, e)))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
+            own.push((path.display().to_string(), text));
+        }
+    }
+    let embedded = crate::stdlib::STDLIB_FILES.iter().map(|(n, t)| (*n, *t));
+    let files = embedded.chain(own.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    Catalog::from_files(files).map_err(Ok)
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let (site, out, check_only, format, write) = match cli.command {
+        Command::Build { site, out, check, format } => (site, out, check, format, true),
+        Command::Check { site, format } => (site, None, true, format, false),
+    };
+    let bytes = match std::fs::read(&site) {
+        Ok(bytes) => bytes,
+        Err(e) => return io_error("read", &site, e),
+    };
+    let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
+    let catalog = match catalog(&site_dir) {
+        Ok(catalog) => catalog,
+        Err(Ok(diagnostics)) => {
+            report(diagnostics, format);
+            return ExitCode::from(1);
+        }
+        Err(Err(code)) => return code,
+    };
+    let name = site.display().to_string();
+    let compiled = match crate::compile(&name, &bytes, &catalog) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => {
+            report(diagnostics, format);
+            return ExitCode::from(1);
+        }
+    };
+    report(compiled.warnings, format);
+    if !write {
+        eprintln!("{name}: no errors");
+        return ExitCode::SUCCESS;
+    }
+    let out_dir = out.unwrap_or_else(|| site_dir.join("out"));
+    let files = compiled.files.into_map();
+    if check_only {
+        return match crate::out::check(&out_dir, &files) {
+            Ok(staleness) if staleness.is_fresh() => {
+                eprintln!("{} is up to date ({} files)", out_dir.display(), files.len());
+                ExitCode::SUCCESS
+            }
+            Ok(staleness) => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "error: {} is stale; run `labc build` and commit the result", out_dir.display());
+                for (sign, paths) in [("+", &staleness.added), ("~", &staleness.changed), ("-", &staleness.removed)] {
+                    for path in paths.iter() {
+                        let _ = writeln!(err, "  {sign} {path}");
+                    }
+                }
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match crate::out::write(&out_dir, &files) {
+        Ok(report) if report.written.is_empty() && report.removed.is_empty() => {
+            eprintln!("{} is up to date ({} files)", out_dir.display(), files.len());
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            eprintln!(
+                "wrote {}: {} files ({} written, {} removed, {} unchanged)",
+                out_dir.display(),
+                files.len(),
+                report.written.len(),
+                report.removed.len(),
+                report.unchanged
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}; {} was left as it was", out_dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// For the tests: render diagnostics exactly as `labc check` prints them without colour.
+pub fn render_plain(mut diagnostics: Vec<Located>) -> String {
+    render(&mut diagnostics, Format::Human, false, 100).text
+}

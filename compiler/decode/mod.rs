@@ -1,0 +1,73 @@
+//! Phase 2: the KDL document to the typed site. One file per construct. Decoding reports every
+//! problem it finds and goes on with a placeholder, so that one run shows them all; a site with
+//! any error never reaches the emitters.
+
+mod app;
+mod canary;
+mod database;
+mod layer;
+mod node;
+mod policy;
+mod reader;
+mod resources;
+mod secret;
+mod site;
+pub mod value;
+
+pub use reader::{first_of, Cx, NodeView, Shape};
+
+use crate::diag::{Error, Suggestion};
+use crate::model::Site;
+use crate::stdlib::Catalog;
+use kdl::KdlDocument;
+
+/// The top-level nodes of a site file.
+pub const TOP_LEVEL: &[&str] = &["app", "database", "layer", "node", "policy", "secret", "site"];
+
+/// Decodes a parsed site. Returns the site (with placeholders where something was wrong) and
+/// every problem found.
+pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
+    let mut cx = Cx::default();
+    let mut settings = None;
+    let mut site_span = None;
+    let mut site = Site {
+        settings: site::placeholder(),
+        nodes: Vec::new(),
+        layers: Vec::new(),
+        apps: Vec::new(),
+        databases: Vec::new(),
+        secrets: Vec::new(),
+        policies: Vec::new(),
+    };
+    for node in document.nodes() {
+        match node.name().value() {
+            "site" => {
+                if first_of(&mut site_span, node, &mut cx) {
+                    settings = Some(site::decode(node, &mut cx));
+                }
+            }
+            "node" => site.nodes.extend(node::decode(node, &mut cx)),
+            "layer" => site.layers.extend(layer::decode(node, catalog, &mut cx)),
+            "app" => site.apps.extend(app::decode(node, &mut cx)),
+            "database" => site.databases.extend(database::decode(node, &mut cx)),
+            "secret" => site.secrets.extend(secret::decode(node, &mut cx)),
+            "policy" => site.policies.extend(policy::decode(node, &mut cx)),
+            other => cx.push(Error::UnknownNode {
+                name: other.to_string(),
+                context: "the site file".into(),
+                suggestion: Suggestion::new(other, TOP_LEVEL.iter().copied()),
+                span: node.name().span(),
+            }),
+        }
+    }
+    match settings {
+        Some(settings) => site.settings = settings,
+        None => cx.push(Error::MissingNode {
+            parent: "the site file".into(),
+            child: "site",
+            example: "site homelab { repo \"https://…\"; kubernetes \"1.31.13\" }",
+            span: document.span(),
+        }),
+    }
+    (site, cx.errors)
+}

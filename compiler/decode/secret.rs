@@ -1,0 +1,34 @@
+use super::{value, Cx, NodeView, Shape};
+use crate::diag::Error;
+use crate::model::{Secret, SecretScope};
+use kdl::KdlNode;
+
+pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: &["namespace", "scope"], block: true }, cx);
+    let Some(e) = view.arg(0) else {
+        cx.push(Error::MissingArgument { node: "secret".into(), what: "a name", example: "secret mysql-credentials namespace=\"blog\" { keys \"password\" }", span: view.name_span() });
+        return None;
+    };
+    let name = value::name(e, "secret", cx)?;
+    let namespace = super::app::namespace_of(&view, &name, cx);
+    let scope = view
+        .prop("scope")
+        .and_then(|e| value::word(e, "secret scope", SecretScope::ALL, cx))
+        .map_or(SecretScope::Strict, |s| s.value);
+    let key_name = |s: &str| {
+        if !s.is_empty() && s.len() <= 253 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+            Ok(s.to_string())
+        } else {
+            Err("a Secret key is letters, digits, `-`, `_` and `.`".to_string())
+        }
+    };
+    let mut keys = Vec::new();
+    for child in view.children(&["keys"], cx) {
+        let v = NodeView::new(child, &Shape { args: usize::MAX, args_text: "key names", props: &[], block: false }, cx);
+        keys.extend(v.args().iter().filter_map(|e| value::parsed(e, "keys", "secret key", "\"password\"", key_name, cx)));
+    }
+    if keys.is_empty() {
+        cx.push(Error::MissingNode { parent: format!("secret {}", name.value), child: "keys", example: "keys \"password\"", span: view.name_span() });
+    }
+    Some(Secret { name, namespace, scope, keys, span: view.span() })
+}

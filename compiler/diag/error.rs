@@ -1,0 +1,521 @@
+//! The one diagnostic enum of labc. Variants are in alphabetical order; each has a doc comment
+//! (the first line feeds `labc explain`), a stable code, a label on the span the user wrote and
+//! help. The wording of every message lives here.
+
+use super::Suggestion;
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+pub enum Error {
+    /// A canary weight is outside 1..=100.
+    #[error("canary weight {weight} is outside 1..=100")]
+    #[diagnostic(
+        code(labc::canary::weight_range),
+        help("a step sets the share of traffic the new version gets, from 1 to 100 percent")
+    )]
+    CanaryWeightRange {
+        weight: i128,
+        #[label("this weight")]
+        span: SourceSpan,
+    },
+
+    /// Canary weights must rise strictly from one step to the next.
+    #[error("canary weights must rise: {weight} comes after {previous}")]
+    #[diagnostic(
+        code(labc::canary::weights_not_rising),
+        help("each step sends more traffic to the new version than the last; order the steps by weight")
+    )]
+    CanaryWeightsNotRising {
+        weight: u32,
+        previous: u32,
+        #[label("this step")]
+        span: SourceSpan,
+        #[label("after this one")]
+        previous_span: SourceSpan,
+    },
+
+    /// Two CIDRs of the site overlap.
+    #[error("the {what} network {cidr} overlaps the {other_what} network {other}")]
+    #[diagnostic(
+        code(labc::network::cidr_overlap),
+        help("pods, services and nodes each need their own address range; pick ranges that do not overlap")
+    )]
+    CidrOverlap {
+        what: &'static str,
+        cidr: String,
+        other_what: &'static str,
+        other: String,
+        #[label("this range")]
+        span: SourceSpan,
+        #[label("overlaps this one")]
+        other_span: SourceSpan,
+    },
+
+    /// The CORS preflight `OPTIONS` is missing from a route that enables CORS.
+    #[error("route enables CORS but does not allow OPTIONS")]
+    #[diagnostic(
+        code(labc::route::cors_without_options),
+        help("browsers send an OPTIONS preflight before cross-origin requests; without it the L7 policy answers 403. Add OPTIONS to `methods`")
+    )]
+    CorsWithoutOptions {
+        #[label("these methods")]
+        methods_span: SourceSpan,
+        #[label("CORS is enabled here")]
+        span: SourceSpan,
+    },
+
+    /// The dependency graph has a cycle, so no order exists in which to install its members.
+    #[error("dependency cycle: {path}")]
+    #[diagnostic(
+        code(labc::graph::cycle),
+        help("remove one of these dependencies; a flow that goes back can be declared as a `policy` instead of `uses`")
+    )]
+    DependencyCycle {
+        path: String,
+        #[label(collection)]
+        members: Vec<LabeledSpan>,
+    },
+
+    /// Two declarations of the same kind share a name.
+    #[error("{kind} `{name}` is declared twice")]
+    #[diagnostic(
+        code(labc::name::duplicate),
+        help("names of {kind}s are unique within the site; rename or remove one of them")
+    )]
+    DuplicateName {
+        kind: &'static str,
+        name: String,
+        #[label("declared again here")]
+        span: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
+    /// A property or a node that may appear once appears twice.
+    #[error("`{name}` is given twice")]
+    #[diagnostic(code(labc::decode::duplicate_entry), help("keep one of them; KDL would silently take the last"))]
+    DuplicateEntry {
+        name: String,
+        #[label("given again here")]
+        span: SourceSpan,
+        #[label("first given here")]
+        first: SourceSpan,
+    },
+
+    /// The file has no content.
+    #[error("the site file is empty")]
+    #[diagnostic(
+        code(labc::syntax::empty_file),
+        help("start with `site NAME {{ … }}`; `labc init` writes a starter site")
+    )]
+    EmptyFile {
+        #[label("nothing here")]
+        span: SourceSpan,
+    },
+
+    /// A setting of a stdlib component is set to a value of the wrong type.
+    #[error("setting `{setting}` of `{component}` expects {expected}: {reason}")]
+    #[diagnostic(code(labc::component::setting_type), help("see `docs/components.md` for the settings of `{component}`"))]
+    InvalidSetting {
+        component: String,
+        setting: String,
+        expected: String,
+        reason: String,
+        #[label("this value")]
+        span: SourceSpan,
+    },
+
+    /// A value does not have the form its property requires.
+    #[error("invalid {kind}: {reason}")]
+    #[diagnostic(code(labc::value::invalid), help("{kind} values look like {example}"))]
+    InvalidValue {
+        kind: &'static str,
+        example: &'static str,
+        reason: String,
+        #[label("this {kind}")]
+        span: SourceSpan,
+    },
+
+    /// The KDL text does not parse.
+    #[error("{message}")]
+    #[diagnostic(code(labc::syntax::kdl), help("{help}"))]
+    Kdl {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+
+    /// A component's pinned version does not support the site's Kubernetes version.
+    #[error("`{component}` {version} supports Kubernetes {range}, not {kubernetes}")]
+    #[diagnostic(
+        code(labc::component::kubernetes_version),
+        help("pin a version of `{component}` that supports Kubernetes {kubernetes}, or change the site's Kubernetes version")
+    )]
+    KubernetesUnsupported {
+        component: String,
+        version: String,
+        range: String,
+        kubernetes: String,
+        #[label("used here")]
+        span: SourceSpan,
+    },
+
+    /// A resource limit is lower than its request.
+    #[error("{resource} limit {limit} is below the request {request}")]
+    #[diagnostic(code(labc::resources::limit_below_request), help("a container may use up to its limit and is scheduled by its request; the limit must be at least the request"))]
+    LimitBelowRequest {
+        resource: &'static str,
+        limit: String,
+        request: String,
+        #[label("this limit")]
+        span: SourceSpan,
+        #[label("this request")]
+        request_span: SourceSpan,
+    },
+
+    /// Longhorn is asked for more replicas than there are schedulable nodes with storage.
+    #[error("longhorn keeps {replicas} replicas but only {nodes} schedulable node(s) have a longhorn disk")]
+    #[diagnostic(
+        code(labc::capacity::longhorn_replicas),
+        help("a replica can only live on a schedulable node with a disk given to longhorn (`disk … longhorn=#true`); lower `replicas` or add storage nodes")
+    )]
+    LonghornReplicas {
+        replicas: i64,
+        nodes: usize,
+        #[label("asked for here")]
+        span: SourceSpan,
+    },
+
+    /// A required positional argument is missing.
+    #[error("`{node}` needs {what}")]
+    #[diagnostic(code(labc::decode::missing_argument), help("write it as `{example}`"))]
+    MissingArgument {
+        node: String,
+        what: &'static str,
+        example: &'static str,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A required child node is missing.
+    #[error("`{parent}` needs a `{child}`")]
+    #[diagnostic(code(labc::decode::missing_node), help("add `{example}` inside `{parent}`"))]
+    MissingNode {
+        parent: String,
+        child: &'static str,
+        example: &'static str,
+        #[label("in this block")]
+        span: SourceSpan,
+    },
+
+    /// A required property is missing.
+    #[error("`{node}` needs `{property}=`")]
+    #[diagnostic(code(labc::decode::missing_property), help("add `{property}={example}`"))]
+    MissingProperty {
+        node: String,
+        property: &'static str,
+        example: &'static str,
+        #[label("on this node")]
+        span: SourceSpan,
+    },
+
+    /// A layer every site needs is missing.
+    #[error("the site has no `{layer}` layer")]
+    #[diagnostic(code(labc::layer::missing_required), help("{why}; add `layer {layer} {{ {example} }}`"))]
+    MissingRequiredLayer {
+        layer: &'static str,
+        why: &'static str,
+        example: &'static str,
+        #[label("in this site")]
+        span: SourceSpan,
+    },
+
+    /// Nesting is deeper than labc reads.
+    #[error("the file nests blocks {depth} deep; labc reads at most {limit}")]
+    #[diagnostic(code(labc::syntax::too_deep), help("a site needs at most 4 levels of nesting; check for unbalanced braces"))]
+    NestingTooDeep {
+        depth: usize,
+        limit: usize,
+        #[label("too deep from here")]
+        span: SourceSpan,
+    },
+
+    /// The resource requests do not fit on the nodes when any one node is down.
+    #[error("{resource} requests of {requested} do not fit with one node down: {available} left after losing `{node}`")]
+    #[diagnostic(
+        code(labc::capacity::node_failure),
+        help("the site should survive one node failure; lower requests or replicas, or add capacity to the schedulable nodes")
+    )]
+    NodeFailureCapacity {
+        resource: &'static str,
+        requested: String,
+        available: String,
+        node: String,
+        #[label("the largest node")]
+        span: SourceSpan,
+    },
+
+    /// A node's address is outside the site's node network.
+    #[error("address {address} is outside the node network {network}")]
+    #[diagnostic(code(labc::network::address_outside), help("use an address inside {network}, or widen `network nodes=`"))]
+    NodeOutsideNetwork {
+        address: String,
+        network: String,
+        #[label("this address")]
+        span: SourceSpan,
+        #[label("the node network")]
+        network_span: SourceSpan,
+    },
+
+    /// The site has no control-plane node.
+    #[error("the site has no control-plane node")]
+    #[diagnostic(code(labc::node::no_control_plane), help("kubeadm needs one node with `role=control-plane` to initialise the cluster"))]
+    NoControlPlane {
+        #[label("no node, starting with this one, has role=control-plane")]
+        span: SourceSpan,
+    },
+
+    /// The site file is not UTF-8.
+    #[error("the site file is not valid UTF-8")]
+    #[diagnostic(code(labc::syntax::not_utf8), help("KDL files are UTF-8; re-save the file in that encoding"))]
+    NotUtf8 {
+        #[label("invalid byte here")]
+        span: SourceSpan,
+    },
+
+    /// A name would make a path leave its folder in `out/`.
+    #[error("`{name}` would write outside `out/`")]
+    #[diagnostic(code(labc::name::escapes_out), help("names become file names in `out/`; use lowercase letters, digits and `-`"))]
+    PathEscape {
+        name: String,
+        #[label("this name")]
+        span: SourceSpan,
+    },
+
+    /// A component a site needs for one of its features is not in any layer.
+    #[error("{feature} needs `{component}`, which the site does not have")]
+    #[diagnostic(code(labc::require::component), help("add `{component}` to `layer {layer}`"))]
+    RequirementMissing {
+        feature: String,
+        component: &'static str,
+        layer: &'static str,
+        #[label("needed by this")]
+        span: SourceSpan,
+    },
+
+    /// A stdlib component needs another component the site does not have.
+    #[error("`{component}` needs `{needs}`, which the site does not have")]
+    #[diagnostic(code(labc::component::missing_dependency), help("add `{needs}` to `layer {layer}`"))]
+    ComponentDependencyMissing {
+        component: String,
+        needs: String,
+        layer: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A workload reads a Secret from another namespace, which Kubernetes does not allow.
+    #[error("secret `{secret}` lives in namespace `{secret_namespace}`, not `{namespace}`")]
+    #[diagnostic(code(labc::reference::secret_namespace), help("a pod can only read Secrets of its own namespace; declare the secret with `namespace={namespace}`"))]
+    SecretNamespaceMismatch {
+        secret: String,
+        secret_namespace: String,
+        namespace: String,
+        #[label("used here")]
+        span: SourceSpan,
+        #[label("declared here")]
+        declared: SourceSpan,
+    },
+
+    /// A route's host is not served by its gateway.
+    #[error("host `{host}` is not one of gateway `{gateway}`'s hosts")]
+    #[diagnostic(code(labc::route::host_not_on_gateway), help("add `host \"{host}\"` to gateway `{gateway}`, or route a host it serves"))]
+    RouteHostNotOnGateway {
+        host: String,
+        gateway: String,
+        #[label("this host")]
+        span: SourceSpan,
+        #[label("the gateway")]
+        gateway_span: SourceSpan,
+    },
+
+    /// The site file is larger than labc reads.
+    #[error("the site file is {size} bytes; labc reads at most {limit}")]
+    #[diagnostic(code(labc::syntax::too_large), help("a site of thousands of apps fits well under this limit; check that this is the right file"))]
+    TooLarge {
+        size: usize,
+        limit: usize,
+        #[label("the file starts here")]
+        span: SourceSpan,
+    },
+
+    /// KDL type annotations are not part of the site language.
+    #[error("type annotation `({annotation})` is not supported")]
+    #[diagnostic(code(labc::decode::type_annotation), help("labc knows the type of every property; remove the annotation"))]
+    TypeAnnotation {
+        annotation: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A node has more positional arguments than it takes.
+    #[error("`{node}` takes {expected}")]
+    #[diagnostic(code(labc::decode::unexpected_argument), help("remove the extra value, or name it as a property (`key=value`)"))]
+    UnexpectedArgument {
+        node: String,
+        expected: &'static str,
+        #[label("not expected")]
+        span: SourceSpan,
+    },
+
+    /// A node that takes no block was given one.
+    #[error("`{node}` does not take a block")]
+    #[diagnostic(code(labc::decode::unexpected_block), help("remove the `{{ … }}` after `{node}`"))]
+    UnexpectedBlock {
+        node: String,
+        #[label("this block")]
+        span: SourceSpan,
+    },
+
+    /// The first-line rule every later value relies on: a component name not in the stdlib.
+    #[error("unknown component `{name}`")]
+    #[diagnostic(code(labc::component::unknown), help("{suggestion}"))]
+    UnknownComponent {
+        name: String,
+        suggestion: Suggestion,
+        #[label("not in the stdlib")]
+        span: SourceSpan,
+    },
+
+    /// A node name is not known in its context.
+    #[error("unknown node `{name}` in {context}")]
+    #[diagnostic(code(labc::decode::unknown_node), help("{suggestion}"))]
+    UnknownNode {
+        name: String,
+        context: String,
+        suggestion: Suggestion,
+        #[label("unknown here")]
+        span: SourceSpan,
+    },
+
+    /// A property is not known on its node.
+    #[error("unknown property `{name}` on `{node}`")]
+    #[diagnostic(code(labc::decode::unknown_property), help("{suggestion}"))]
+    UnknownProperty {
+        name: String,
+        node: String,
+        suggestion: Suggestion,
+        #[label("unknown property")]
+        span: SourceSpan,
+    },
+
+    /// A reference names something the site does not declare.
+    #[error("{what} `{name}` is not declared")]
+    #[diagnostic(code(labc::reference::unknown), help("{suggestion}"))]
+    UnknownReference {
+        what: &'static str,
+        name: String,
+        suggestion: Suggestion,
+        #[label("referenced here")]
+        span: SourceSpan,
+    },
+
+    /// A value is not one of the words its property accepts.
+    #[error("`{value}` is not a valid {what}")]
+    #[diagnostic(code(labc::decode::unknown_value), help("{suggestion}"))]
+    UnknownValue {
+        value: String,
+        what: &'static str,
+        suggestion: Suggestion,
+        #[label("this value")]
+        span: SourceSpan,
+    },
+
+    /// A flow names a port its target does not expose.
+    #[error("`{target}` does not expose port {port}")]
+    #[diagnostic(code(labc::reference::unknown_port), help("{target} exposes {ports}"))]
+    UnknownPort {
+        target: String,
+        port: u16,
+        ports: String,
+        #[label("this port")]
+        span: SourceSpan,
+    },
+
+    /// An app reads a key its secret does not declare.
+    #[error("secret `{secret}` has no key `{key}`")]
+    #[diagnostic(code(labc::reference::unknown_secret_key), help("{suggestion}"))]
+    UnknownSecretKey {
+        secret: String,
+        key: String,
+        suggestion: Suggestion,
+        #[label("this key")]
+        span: SourceSpan,
+    },
+
+    /// An image is pinned to the moving `latest` tag.
+    #[error("image `{image}` uses the `latest` tag")]
+    #[diagnostic(
+        code(labc::image::latest),
+        severity(Warning),
+        help("`latest` changes under you and Argo CD cannot see the change; pin a version tag or a digest")
+    )]
+    LatestTag {
+        image: String,
+        #[label("this image")]
+        span: SourceSpan,
+    },
+
+    /// A declared secret no app, database or alert uses.
+    #[error("secret `{name}` is declared but never used")]
+    #[diagnostic(code(labc::secret::unused), severity(Warning), help("remove it, or reference it from an app (`secret {name}` or `env … secret={name}`)"))]
+    UnusedSecret {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A value has the wrong KDL type (a string where a number is expected, …).
+    #[error("`{name}` expects {expected}, found {found}")]
+    #[diagnostic(code(labc::decode::wrong_type), help("write it as {example}"))]
+    WrongType {
+        name: String,
+        expected: &'static str,
+        found: &'static str,
+        example: &'static str,
+        #[label("this value")]
+        span: SourceSpan,
+    },
+
+    /// A component is placed in a layer it does not belong to.
+    #[error("`{component}` belongs to layer `{expected}`, not `{found}`")]
+    #[diagnostic(code(labc::layer::wrong_layer), help("move `{component}` into `layer {expected}`"))]
+    WrongLayer {
+        component: String,
+        expected: String,
+        found: String,
+        #[label("in the wrong layer")]
+        span: SourceSpan,
+    },
+}
+
+impl Error {
+    /// The position diagnostics are sorted by: where the first label starts.
+    pub fn offset(&self) -> usize {
+        self.labels()
+            .and_then(|mut labels| labels.next())
+            .map_or(0, |label| label.offset())
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity() == Some(miette::Severity::Warning)
+    }
+
+    /// The stable code, such as `labc::name::duplicate`.
+    pub fn code_str(&self) -> String {
+        self.code().map(|c| c.to_string()).unwrap_or_default()
+    }
+}

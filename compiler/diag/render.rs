@@ -1,0 +1,104 @@
+//! One renderer per output format. Diagnostics are sorted by file and position first, so that
+//! the order is the reading order of the site, whatever order the phases found them in.
+
+use super::Located;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source excerpts with labels, for people.
+    Human,
+    /// One JSON array, for tools.
+    Json,
+}
+
+/// Rendered diagnostics and the counts the caller reports and decides the exit code on.
+pub struct Rendered {
+    pub text: String,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    code: String,
+    severity: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+/// Renders all diagnostics. `color` selects the coloured theme; `width` wraps the text.
+pub fn render(diagnostics: &mut [Located], format: Format, color: bool, width: usize) -> Rendered {
+    diagnostics.sort_by(|a, b| {
+        (a.file.name.as_str(), a.error.offset(), a.error.to_string()).cmp(&(
+            b.file.name.as_str(),
+            b.error.offset(),
+            b.error.to_string(),
+        ))
+    });
+    let warnings = diagnostics.iter().filter(|d| d.error.is_warning()).count();
+    let errors = diagnostics.len() - warnings;
+    let text = match format {
+        Format::Human => human(diagnostics, color, width),
+        Format::Json => json(diagnostics),
+    };
+    Rendered {
+        text,
+        errors,
+        warnings,
+    }
+}
+
+fn human(diagnostics: &[Located], color: bool, width: usize) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    for located in diagnostics {
+        let source = NamedSource::new(located.file.name.clone(), located.file.text.clone());
+        let report = miette::Report::new(located.error.clone()).with_source_code(source);
+        let diagnostic: &dyn Diagnostic = report.as_ref();
+        if handler.render_report(&mut out, diagnostic).is_err() {
+            out.push_str(&located.error.to_string());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn json(diagnostics: &[Located]) -> String {
+    let items: Vec<JsonDiagnostic> = diagnostics
+        .iter()
+        .map(|d| {
+            let first = d.error.labels().and_then(|mut l| l.next());
+            let (start, end) = first.map_or((0, 0), |l| (l.offset(), l.offset() + l.len()));
+            let (line, column) = d.file.line_column(start);
+            let (end_line, end_column) = d.file.line_column(end);
+            JsonDiagnostic {
+                file: &d.file.name,
+                line,
+                column,
+                end_line,
+                end_column,
+                code: d.error.code_str(),
+                severity: if d.error.is_warning() { "warning" } else { "error" },
+                message: d.error.to_string(),
+                help: d.error.help().map(|h| h.to_string()),
+            }
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    text
+}

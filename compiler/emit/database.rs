@@ -1,0 +1,124 @@
+//! A database: ServiceAccount, headless Service and a one-replica StatefulSet whose data lives
+//! on a volume claim of the declared storage class.
+
+use super::files::object_path;
+use super::workload::{folder, meta, service_account};
+use super::{labels, pod, Files};
+use crate::model::{Database, Engine, Site};
+use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EnvVar, EnvVarSource, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PodTemplateSpec, SecretKeySelector, Service, ServicePort,
+    ServiceSpec, VolumeMount, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The variable the engine's image reads its administrator password from, and the key of the
+/// declared secret that holds it.
+fn password_env(engine: Engine) -> (&'static str, &'static str) {
+    match engine {
+        Engine::Mysql => ("MYSQL_ROOT_PASSWORD", "root-password"),
+        Engine::Mariadb => ("MARIADB_ROOT_PASSWORD", "root-password"),
+        Engine::Postgres => ("POSTGRES_PASSWORD", "password"),
+    }
+}
+
+/// Folders the engine writes outside its data directory, made writable on a read-only root.
+fn scratch_dirs(engine: Engine) -> &'static [(&'static str, &'static str)] {
+    match engine {
+        Engine::Mysql | Engine::Mariadb => &[("tmp", "/tmp"), ("run", "/var/run/mysqld")],
+        Engine::Postgres => &[("tmp", "/tmp"), ("run", "/var/run/postgresql")],
+    }
+}
+
+pub fn emit(site: &Site, db: &Database, files: &mut Files) {
+    let name = db.name.as_str();
+    let ns = db.namespace.as_str();
+    let dir = folder(name);
+    let engine = db.engine.value;
+    files.object(object_path(&dir, "ServiceAccount", name), &service_account(name, ns, site));
+
+    let port = i32::from(engine.port());
+    let service = Service {
+        metadata: meta(name, ns, name, site),
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("None".into()),
+            selector: Some(labels::selector(name)),
+            ports: Some(vec![ServicePort {
+                name: Some("tcp".into()),
+                port,
+                target_port: Some(IntOrString::String("tcp".into())),
+                protocol: Some("TCP".into()),
+                app_protocol: Some("tcp".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    files.object(object_path(&dir, "Service", name), &service);
+
+    let mut volumes = Vec::new();
+    let mut mounts = vec![VolumeMount { name: "data".into(), mount_path: engine.data_dir().into(), ..Default::default() }];
+    for (volume_name, path) in scratch_dirs(engine) {
+        let (volume, mount) = pod::scratch(volume_name, path);
+        volumes.push(volume);
+        mounts.push(mount);
+    }
+    let env = db.secret.as_ref().map(|secret| {
+        let (var, key) = password_env(engine);
+        vec![EnvVar {
+            name: var.into(),
+            value_from: Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector { name: secret.to_string(), key: key.into(), optional: Some(false) }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]
+    });
+    let mut container = Container {
+        name: engine.as_str().into(),
+        image: Some(format!("{}:{}", engine.image(), db.version.value)),
+        ports: Some(vec![ContainerPort { name: Some("tcp".into()), container_port: port, protocol: Some("TCP".into()), ..Default::default() }]),
+        env,
+        resources: Some(pod::resources(&db.resources)),
+        security_context: Some(pod::container_security()),
+        volume_mounts: Some(mounts),
+        ..Default::default()
+    };
+    pod::probes(&mut container, &[], Some(engine.port()));
+
+    let claim = PersistentVolumeClaim {
+        metadata: ObjectMeta { name: Some("data".into()), ..Default::default() },
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            storage_class_name: Some(db.storage.class.to_string()),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".into(), Quantity(db.storage.size.to_string()))])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let set = StatefulSet {
+        metadata: meta(name, ns, name, site),
+        spec: Some(StatefulSetSpec {
+            replicas: Some(1),
+            service_name: Some(name.to_string()),
+            revision_history_limit: Some(3),
+            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(labels::pod(name, site.settings.name.as_str())), ..Default::default() }),
+                spec: Some(pod::spec(name, container, volumes, Some(engine.user_id()), &db.nodes)),
+            },
+            volume_claim_templates: Some(vec![claim]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    files.object(object_path(&dir, "StatefulSet", name), &set);
+}

@@ -1,0 +1,47 @@
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The files of `out/` by relative path, in path order.
+#[derive(Debug, Default)]
+pub struct Files {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Files {
+    /// Adds one object as a YAML file.
+    pub fn object<T: Serialize>(&mut self, path: String, object: &T) {
+        let mut bytes = Vec::with_capacity(1024);
+        // Serialising these types cannot fail: every map key is a string.
+        crate::yaml::write(object, &mut bytes).expect("objects serialise to YAML");
+        self.files.insert(path, bytes);
+    }
+
+    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.insert(path, bytes);
+    }
+
+    pub fn into_map(self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+    }
+
+    pub fn as_map(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.files
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Files) {
+        self.files.extend(other.files);
+    }
+}
+
+/// `<folder>/<kind>-<name>.yaml`, the one rule for where an object lives in `out/`.
+pub fn object_path(folder: &str, kind: &str, name: &str) -> String {
+    format!("{folder}/{}-{name}.yaml", kind.to_ascii_lowercase())
+}

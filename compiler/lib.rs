@@ -1,0 +1,20 @@
+//! labc: a compiler for bare-metal Kubernetes sites.
+//!
+//! The pipeline, one module per phase, each a pure function of the previous phase's value:
+//! `syntax` (bytes → KDL) → `decode` (KDL → typed site) → `check` (diagnostics) → `graph`
+//! (dependency order) → `emit` (objects and files) → `out` (the only code that touches disk).
+
+pub mod check;
+pub mod cli;
+mod compile;
+pub mod decode;
+pub mod diag;
+pub mod emit;
+pub mod graph;
+pub mod model;
+pub mod out;
+pub mod stdlib;
+pub mod syntax;
+pub mod yaml;
+
+pub use compile::{compile, Compiled};

@@ -1,0 +1,24 @@
+//! The typed site: what `site.kdl` says, decoded and never mutated afterwards.
+
+mod app;
+mod database;
+mod layer;
+mod node;
+mod policy;
+mod secret;
+mod site;
+mod spanned;
+pub mod value;
+
+pub use app::{
+    Analysis, App, Canary, CanaryStep, Cors, Egress, EgressTarget, EnvSource, EnvVar, HttpMethod,
+    Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route, SecretMount, TrafficRouting,
+    Use,
+};
+pub use database::{Database, Engine, Storage};
+pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
+pub use node::{Disk, Nic, Node, NodeRole, Taint, TaintEffect};
+pub use policy::{Endpoint, Policy, PolicyAction};
+pub use secret::{Secret, SecretScope};
+pub use site::{AlertChannel, Alert, Network, Repo, Site, SiteSettings};
+pub use spanned::{Span, Spanned};

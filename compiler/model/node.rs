@@ -1,0 +1,79 @@
+use super::value::{IpAddress, Quantity};
+use super::{Spanned, value::Name};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeRole {
+    ControlPlane,
+    Worker,
+}
+
+impl NodeRole {
+    pub const ALL: &'static [(&'static str, NodeRole)] = &[
+        ("control-plane", NodeRole::ControlPlane),
+        ("worker", NodeRole::Worker),
+    ];
+}
+
+/// One machine of the cluster.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: Spanned<Name>,
+    pub role: NodeRole,
+    pub address: Spanned<IpAddress>,
+    pub cpu: Option<Spanned<Quantity>>,
+    pub memory: Option<Spanned<Quantity>>,
+    /// Whether ordinary workloads may be scheduled here; control-plane nodes default to no,
+    /// as kubeadm taints them.
+    pub schedulable: bool,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub disks: Vec<Disk>,
+    pub nics: Vec<Nic>,
+}
+
+impl Node {
+    /// Whether Longhorn may place replicas here: the node is schedulable and has a disk given
+    /// to Longhorn.
+    pub fn holds_longhorn_replicas(&self) -> bool {
+        self.schedulable && self.disks.iter().any(|d| d.longhorn)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    pub const ALL: &'static [(&'static str, TaintEffect)] = &[
+        ("NoExecute", TaintEffect::NoExecute),
+        ("NoSchedule", TaintEffect::NoSchedule),
+        ("PreferNoSchedule", TaintEffect::PreferNoSchedule),
+    ];
+}
+
+#[derive(Debug, Clone)]
+pub struct Taint {
+    pub key: String,
+    pub value: Option<String>,
+    pub effect: TaintEffect,
+    pub span: super::Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Disk {
+    pub device: Spanned<String>,
+    pub mount: Option<String>,
+    pub size: Option<Spanned<Quantity>>,
+    /// The disk is given to Longhorn (mounted at Longhorn's data path).
+    pub longhorn: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Nic {
+    pub name: Spanned<String>,
+    pub power_saving: bool,
+}

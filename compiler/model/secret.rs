@@ -1,0 +1,34 @@
+use super::value::Name;
+use super::{Span, Spanned};
+
+/// How widely a sealed secret may be unsealed, as the sealed-secrets controller defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretScope {
+    Strict,
+    NamespaceWide,
+    ClusterWide,
+}
+
+impl SecretScope {
+    pub const ALL: &'static [(&'static str, SecretScope)] = &[
+        ("cluster-wide", SecretScope::ClusterWide),
+        ("namespace-wide", SecretScope::NamespaceWide),
+        ("strict", SecretScope::Strict),
+    ];
+}
+
+/// A secret declared by name and key names only; its values are sealed outside `site.kdl`.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub name: Spanned<Name>,
+    pub namespace: Spanned<Name>,
+    pub scope: SecretScope,
+    pub keys: Vec<Spanned<String>>,
+    pub span: Span,
+}
+
+impl Secret {
+    pub fn has_key(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k.value == key)
+    }
+}

@@ -1,0 +1,107 @@
+use std::fmt;
+use std::net::IpAddr;
+
+/// An IPv4 or IPv6 address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IpAddress(pub IpAddr);
+
+impl IpAddress {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.parse::<IpAddr>()
+            .map(IpAddress)
+            .map_err(|_| "expected an IPv4 or IPv6 address, like `192.168.0.10`".into())
+    }
+}
+
+impl fmt::Display for IpAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A network in CIDR notation whose host bits are zero, such as `10.244.0.0/16`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+fn bits(addr: IpAddr) -> (u128, u8) {
+    match addr {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+        IpAddr::V6(v6) => (u128::from(v6), 128),
+    }
+}
+
+fn mask(prefix: u8, width: u8) -> u128 {
+    if prefix == 0 {
+        0
+    } else {
+        let ones = u128::MAX << (128 - u32::from(prefix));
+        ones >> (128 - u32::from(width))
+    }
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let Some((addr, prefix)) = text.split_once('/') else {
+            return Err("expected an address and a prefix length, like `10.244.0.0/16`".into());
+        };
+        let addr = IpAddress::parse(addr)?.0;
+        let (value, width) = bits(addr);
+        let prefix: u8 = prefix
+            .parse()
+            .ok()
+            .filter(|p| *p <= width)
+            .ok_or_else(|| format!("the prefix length is a number from 0 to {width}"))?;
+        if value & !mask(prefix, width) & (u128::MAX >> (128 - u32::from(width))) != 0 {
+            return Err(format!("host bits are set; the network is written with them zero"));
+        }
+        Ok(Cidr { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let (net, width) = bits(self.addr);
+        let (value, ip_width) = bits(ip);
+        width == ip_width && value & mask(self.prefix, width) == net
+    }
+
+    pub fn overlaps(&self, other: &Cidr) -> bool {
+        let shorter = if self.prefix <= other.prefix { self } else { other };
+        let longer = if self.prefix <= other.prefix { other } else { self };
+        shorter.contains(longer.addr)
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_networks_and_rejects_host_bits() {
+        assert!(Cidr::parse("10.244.0.0/16").is_ok());
+        assert!(Cidr::parse("0.0.0.0/0").is_ok());
+        assert!(Cidr::parse("10.244.1.0/16").unwrap_err().contains("host bits"));
+        assert!(Cidr::parse("10.0.0.0/33").is_err());
+        assert!(Cidr::parse("fd00::/8").is_ok());
+        assert!(Cidr::parse("10.0.0.0").is_err());
+    }
+
+    #[test]
+    fn containment_and_overlap() {
+        let nodes = Cidr::parse("192.168.0.0/24").unwrap();
+        assert!(nodes.contains("192.168.0.10".parse().unwrap()));
+        assert!(!nodes.contains("192.168.1.10".parse().unwrap()));
+        let pods = Cidr::parse("10.244.0.0/16").unwrap();
+        let services = Cidr::parse("10.96.0.0/12").unwrap();
+        assert!(!pods.overlaps(&services));
+        assert!(Cidr::parse("10.0.0.0/8").unwrap().overlaps(&pods));
+        assert!(pods.overlaps(&Cidr::parse("10.0.0.0/8").unwrap()));
+    }
+}

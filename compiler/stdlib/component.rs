@@ -1,0 +1,232 @@
+use super::{SettingDef, SettingType};
+use crate::decode::{first_of, value, Cx, NodeView, Shape};
+use crate::diag::Error;
+use crate::model::value::Version;
+use crate::model::{LayerKind, SettingValue};
+use kdl::{KdlNode, KdlValue};
+
+/// Where a component's manifests come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartSource {
+    Helm { repo: String, chart: String, version: String },
+    Git { url: String, path: String, revision: String },
+}
+
+/// A platform component as its stdlib file defines it.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: String,
+    pub layer: LayerKind,
+    pub namespace: String,
+    pub description: String,
+    pub source: Option<ChartSource>,
+    /// The oldest and newest Kubernetes minor versions the pinned version supports; a missing
+    /// bound is one upstream does not state.
+    pub kubernetes_min: Option<Version>,
+    pub kubernetes_max: Option<Version>,
+    /// Components that must be in the site for this one to work.
+    pub requires: Vec<String>,
+    /// Components that, when present, are installed before this one.
+    pub after: Vec<String>,
+    /// The StorageClass this component provides, if it is a storage provider.
+    pub storage_class: Option<String>,
+    pub settings: Vec<SettingDef>,
+}
+
+impl Component {
+    pub fn setting(&self, name: &str) -> Option<&SettingDef> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+
+    pub fn version(&self) -> Option<&str> {
+        match &self.source {
+            Some(ChartSource::Helm { version, .. }) => Some(version),
+            Some(ChartSource::Git { revision, .. }) => Some(revision),
+            None => None,
+        }
+    }
+}
+
+const CHILDREN: &[&str] = &[
+    "after",
+    "chart",
+    "description",
+    "git",
+    "kubernetes",
+    "layer",
+    "namespace",
+    "requires",
+    "setting",
+    "storage-class",
+];
+
+fn one_string(node: &KdlNode, cx: &mut Cx) -> Option<String> {
+    let view = NodeView::new(
+        node,
+        &Shape { args: 1, args_text: "one value", props: &[], block: false },
+        cx,
+    );
+    let entry = view.arg(0)?;
+    value::string(entry, view.name(), cx).map(|s| s.value)
+}
+
+fn words(node: &KdlNode, cx: &mut Cx) -> Vec<String> {
+    node.entries()
+        .iter()
+        .filter_map(|e| value::string(e, node.name().value(), cx).map(|s| s.value))
+        .collect()
+}
+
+fn prop_string(view: &NodeView, key: &'static str, cx: &mut Cx) -> Option<String> {
+    match view.prop(key) {
+        Some(entry) => value::string(entry, key, cx).map(|s| s.value),
+        None => {
+            cx.push(Error::MissingProperty {
+                node: view.name().to_string(),
+                property: key,
+                example: "\"…\"",
+                span: view.name_span(),
+            });
+            None
+        }
+    }
+}
+
+pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
+    let view = NodeView::new(
+        node,
+        &Shape { args: 1, args_text: "a name", props: &[], block: true },
+        cx,
+    );
+    if view.name() != "component" {
+        cx.push(Error::UnknownNode {
+            name: view.name().to_string(),
+            context: "a stdlib file".into(),
+            suggestion: crate::diag::Suggestion::new(view.name(), ["component"]),
+            span: view.name_span(),
+        });
+        return None;
+    }
+    let name = value::name(view.arg(0)?, "component", cx)?.value.to_string();
+    let mut component = Component {
+        name,
+        layer: LayerKind::Cni,
+        namespace: String::new(),
+        description: String::new(),
+        source: None,
+        kubernetes_min: None,
+        kubernetes_max: None,
+        requires: Vec::new(),
+        after: Vec::new(),
+        storage_class: None,
+        settings: Vec::new(),
+    };
+    let (mut layer_seen, mut namespace_seen) = (None, None);
+    for child in view.children(CHILDREN, cx) {
+        match child.name().value() {
+            "layer" if first_of(&mut layer_seen, child, cx) => {
+                let v = NodeView::new(child, &Shape { args: 1, args_text: "a layer", props: &[], block: false }, cx);
+                if let Some(kind) = v.arg(0).and_then(|e| value::word(e, "layer", LayerKind::ALL, cx)) {
+                    component.layer = kind.value;
+                }
+            }
+            "namespace" if first_of(&mut namespace_seen, child, cx) => {
+                component.namespace = one_string(child, cx).unwrap_or_default();
+            }
+            "description" => component.description = one_string(child, cx).unwrap_or_default(),
+            "storage-class" => component.storage_class = one_string(child, cx),
+            "requires" => component.requires.extend(words(child, cx)),
+            "after" => component.after.extend(words(child, cx)),
+            "chart" => {
+                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["repo", "name", "version"], block: false }, cx);
+                if let (Some(repo), Some(chart), Some(version)) =
+                    (prop_string(&v, "repo", cx), prop_string(&v, "name", cx), prop_string(&v, "version", cx))
+                {
+                    component.source = Some(ChartSource::Helm { repo, chart, version });
+                }
+            }
+            "git" => {
+                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["url", "path", "revision"], block: false }, cx);
+                if let (Some(url), Some(path), Some(revision)) =
+                    (prop_string(&v, "url", cx), prop_string(&v, "path", cx), prop_string(&v, "revision", cx))
+                {
+                    component.source = Some(ChartSource::Git { url, path, revision });
+                }
+            }
+            "kubernetes" => {
+                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["min", "max"], block: false }, cx);
+                let version = |key, cx: &mut Cx| {
+                    v.prop(key).and_then(|e| value::parsed(e, key, "version", "\"1.31\"", Version::parse, cx))
+                };
+                component.kubernetes_min = version("min", cx).map(|v| v.value);
+                component.kubernetes_max = version("max", cx).map(|v| v.value);
+            }
+            "setting" => {
+                if let Some(setting) = decode_setting(child, cx) {
+                    component.settings.push(setting);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(component)
+}
+
+fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
+    let view = NodeView::new(
+        node,
+        &Shape { args: 1, args_text: "a name", props: &["type", "default", "doc", "min", "max"], block: true },
+        cx,
+    );
+    let name = value::string(view.arg(0)?, "setting", cx)?.value;
+    let ty_word = view.prop("type").and_then(|e| value::string(e, "type", cx))?;
+    let choices: Vec<String> = view
+        .children(&["values"], cx)
+        .flat_map(|values| words(values, cx))
+        .collect();
+    let bound = |key, default, cx: &mut Cx| {
+        view.prop(key)
+            .and_then(|e| value::integer(e, key, i128::from(i64::MIN), i128::from(i64::MAX), cx))
+            .map_or(default, |i| i.value as i64)
+    };
+    let ty = match ty_word.value.as_str() {
+        "bool" => SettingType::Bool,
+        "int" => SettingType::Int { min: bound("min", 0, cx), max: bound("max", i64::MAX, cx) },
+        "string" => SettingType::String,
+        "duration" => SettingType::Duration,
+        "quantity" => SettingType::Quantity,
+        "percent" => SettingType::Percent,
+        "enum" => SettingType::Enum(choices),
+        "list" => SettingType::List(choices),
+        other => {
+            cx.push(Error::UnknownValue {
+                value: other.to_string(),
+                what: "setting type",
+                suggestion: crate::diag::Suggestion::new(
+                    other,
+                    ["bool", "int", "string", "duration", "quantity", "percent", "enum", "list"],
+                ),
+                span: ty_word.span,
+            });
+            return None;
+        }
+    };
+    let mut setting = SettingDef {
+        name,
+        ty,
+        default: None,
+        doc: view
+            .prop("doc")
+            .and_then(|e| value::string(e, "doc", cx))
+            .map(|s| s.value)
+            .unwrap_or_default(),
+    };
+    if let Some(entry) = view.prop("default") {
+        if !matches!(entry.value(), KdlValue::Null) {
+            setting.default = setting.read_scalar("stdlib", entry, cx).map(|v| v.value);
+        }
+    } else if setting.ty.is_list() {
+        setting.default = Some(SettingValue::List(Vec::new()));
+    }
+    Some(setting)
+}
