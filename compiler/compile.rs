@@ -17,6 +17,11 @@ pub struct Compiled {
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
     let parsed = crate::syntax::parse(name, bytes)?;
     let file = parsed.file;
+    if parsed.document.nodes().is_empty() {
+        // only comments: one clear message instead of every missing piece
+        let span = miette::SourceSpan::from((0, file.text.len()));
+        return Err(vec![Located::new(&file, crate::diag::Error::EmptyFile { span })]);
+    }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
     errors.extend(crate::check::check(&site, catalog));
     let locate = |errors: Vec<crate::diag::Error>| -> Vec<Located> {

@@ -34,7 +34,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         }
     }
     if let Some(first) = site.secrets.first() {
-        need(view, "sealed-secrets", "sealed secrets", first.name.span, errors);
+        need(view, "sealed-secrets", "declaring secrets", first.name.span, errors);
     }
     if let Some(talon) = view.component("talon") {
         need(view, "cilium", "isolating pods with Falco Talon", talon.name.span, errors);

@@ -4,7 +4,6 @@
 use super::SiteView;
 use crate::diag::Error;
 use crate::model::LayerKind;
-use miette::SourceSpan;
 
 /// Layers without which the cluster cannot run from `out/`, why, and what to write.
 const REQUIRED: &[(LayerKind, &str, &str, &str)] = &[
@@ -14,12 +13,10 @@ const REQUIRED: &[(LayerKind, &str, &str, &str)] = &[
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
-    let site_span = if site.settings.name.as_str().is_empty() {
-        SourceSpan::from((0, 0))
-    } else {
-        site.settings.name.span
-    };
-    for (kind, name, why, example) in REQUIRED {
+    // without a `site` node (already reported) there is nothing to point the missing layers at
+    let site_span = site.settings.name.span;
+    let has_site = !site.settings.name.as_str().is_empty();
+    for (kind, name, why, example) in REQUIRED.iter().filter(|_| has_site) {
         if !site.layers.iter().any(|l| l.kind.value == *kind) {
             errors.push(Error::MissingRequiredLayer { layer: name, why, example, span: site_span });
         }

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::resources;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
@@ -8,15 +9,11 @@ use crate::model::{
 };
 use kdl::KdlNode;
 
-const PROPS: &[&str] = &["image", "namespace", "replicas"];
-const CHILDREN: &[&str] = &[
-    "canary", "egress", "env", "nodes", "port", "probe", "resources", "route", "secret", "uses",
-];
 
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: PROPS, block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: APP_PROPS, block: true }, cx);
     let Some(name_entry) = view.arg(0) else {
         cx.push(Error::MissingArgument { node: "app".into(), what: "a name", example: "app web namespace=blog image=\"…\" { port 8080 }", span: view.name_span() });
         return None;
@@ -53,7 +50,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         span: view.span(),
     };
     let (mut resources_seen, mut canary_seen, mut nodes_seen) = (None, None, None);
-    for child in view.children(CHILDREN, cx) {
+    for child in view.children(APP_CHILDREN, cx) {
         match child.name().value() {
             "port" => app.ports.extend(decode_port(child, cx)),
             "resources" if first_of(&mut resources_seen, child, cx) => app.resources = resources::decode(child, cx),
@@ -85,7 +82,7 @@ pub fn names(node: &KdlNode, cx: &mut Cx) -> Vec<Spanned<Name>> {
 }
 
 fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one port number", props: &["name", "protocol"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one port number", props: PORT_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "port".into(), what: "a port number", example: "port 8080 name=\"http\"", span: v.name_span() });
         return None;
@@ -103,7 +100,7 @@ fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
 }
 
 fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
-    let v = NodeView::new(node, &Shape { args: 2, args_text: "a name and a value", props: &["secret", "key"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 2, args_text: "a name and a value", props: ENV_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "env".into(), what: "a variable name", example: "env LOG_LEVEL \"info\"", span: v.name_span() });
         return None;
@@ -138,7 +135,7 @@ fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
 }
 
 fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one probe kind", props: &["http", "tcp", "port", "period", "delay"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one probe kind", props: PROBE_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "probe".into(), what: "a kind", example: "probe readiness http=\"/healthz\" port=8080", span: v.name_span() });
         return None;
@@ -175,7 +172,7 @@ fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
 }
 
 fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
-    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: &["gateway", "host", "path", "port"], block: true }, cx);
+    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: ROUTE_PROPS, block: true }, cx);
     let required = |key: &'static str, example: &'static str, cx: &mut Cx| {
         let e = v.prop(key);
         if e.is_none() {
@@ -194,7 +191,7 @@ fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
     let mut methods = Vec::new();
     let mut cors = None;
     let (mut methods_seen, mut cors_seen) = (None, None);
-    for child in v.children(&["cors", "methods"], cx) {
+    for child in v.children(ROUTE_CHILDREN, cx) {
         match child.name().value() {
             "methods" if first_of(&mut methods_seen, child, cx) => {
                 let mv = NodeView::new(child, &Shape { args: usize::MAX, args_text: "methods", props: &[], block: false }, cx);
@@ -222,7 +219,7 @@ fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
 }
 
 fn decode_use(node: &KdlNode, cx: &mut Cx) -> Option<Use> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one app or database", props: &["port"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one app or database", props: USES_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "uses".into(), what: "an app or database", example: "uses mysql", span: v.name_span() });
         return None;
@@ -233,7 +230,7 @@ fn decode_use(node: &KdlNode, cx: &mut Cx) -> Option<Use> {
 }
 
 fn decode_egress(node: &KdlNode, cx: &mut Cx) -> Option<Egress> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one destination", props: &["port", "why"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one destination", props: EGRESS_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "egress".into(), what: "a destination", example: "egress world port=443 why=\"RSS feeds\"", span: v.name_span() });
         return None;
@@ -265,7 +262,7 @@ fn decode_egress(node: &KdlNode, cx: &mut Cx) -> Option<Egress> {
 }
 
 fn decode_secret_mount(node: &KdlNode, cx: &mut Cx) -> Option<SecretMount> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one secret name", props: &["path"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one secret name", props: SECRET_MOUNT_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "secret".into(), what: "a secret name", example: "secret mysql-credentials", span: v.name_span() });
         return None;

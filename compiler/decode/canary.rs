@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Duration, Percent};
@@ -5,14 +6,14 @@ use crate::model::{Analysis, Canary, CanaryStep, Spanned, TrafficRouting};
 use kdl::KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Canary> {
-    let view = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: &["traffic"], block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: CANARY_PROPS, block: true }, cx);
     let traffic = view
         .prop("traffic")
         .and_then(|e| value::word(e, "traffic routing", TrafficRouting::ALL, cx))
         .unwrap_or_else(|| Spanned::new(TrafficRouting::Istio, view.name_span()));
     let mut canary = Canary { steps: Vec::new(), traffic, analysis: None, span: view.name_span() };
     let mut analysis_seen = None;
-    for child in view.children(&["analysis", "step"], cx) {
+    for child in view.children(CANARY_CHILDREN, cx) {
         match child.name().value() {
             "step" => canary.steps.extend(decode_step(child, cx)),
             "analysis" if first_of(&mut analysis_seen, child, cx) => canary.analysis = decode_analysis(child, cx),
@@ -20,13 +21,13 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Canary> {
         }
     }
     if canary.steps.is_empty() {
-        cx.push(Error::MissingNode { parent: "canary".into(), child: "step", example: "step 20 pause=\"1m\"", span: view.name_span() });
+        cx.push(Error::MissingNode { parent: "`canary`".into(), child: "step", example: "step 20 pause=\"1m\"", span: view.name_span() });
     }
     Some(canary)
 }
 
 fn decode_step(node: &KdlNode, cx: &mut Cx) -> Option<CanaryStep> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one weight", props: &["pause"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one weight", props: STEP_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "step".into(), what: "a weight", example: "step 20 pause=\"1m\"", span: v.name_span() });
         return None;
@@ -49,7 +50,7 @@ fn decode_step(node: &KdlNode, cx: &mut Cx) -> Option<CanaryStep> {
 }
 
 fn decode_analysis(node: &KdlNode, cx: &mut Cx) -> Option<Analysis> {
-    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: &["success-rate", "latency-p99", "interval", "failure-limit"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: ANALYSIS_PROPS, block: false }, cx);
     let success_rate = match v.prop("success-rate") {
         Some(e) => value::parsed(e, "success-rate", "percentage", "\"99%\"", Percent::parse, cx)?,
         None => {

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::app::{names, namespace_of};
 use super::resources::{self, quantity};
 use super::{first_of, value, Cx, NodeView, Shape};
@@ -6,11 +7,9 @@ use crate::model::value::{Name, Quantity, Version};
 use crate::model::{Database, Engine, Spanned, Storage};
 use kdl::KdlNode;
 
-const PROPS: &[&str] = &["engine", "namespace", "version"];
-const CHILDREN: &[&str] = &["nodes", "resources", "secret", "storage"];
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: PROPS, block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: DATABASE_PROPS, block: true }, cx);
     let Some(name_entry) = view.arg(0) else {
         cx.push(Error::MissingArgument { node: "database".into(), what: "a name", example: "database mysql engine=\"mysql\" version=\"8.0\" { … }", span: view.name_span() });
         return None;
@@ -47,10 +46,10 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
         span: view.span(),
     };
     let (mut resources_seen, mut secret_seen, mut nodes_seen) = (None, None, None);
-    for child in view.children(CHILDREN, cx) {
+    for child in view.children(DATABASE_CHILDREN, cx) {
         match child.name().value() {
             "storage" if first_of(&mut storage, child, cx) => {
-                let v = NodeView::new(child, &Shape { args: 0, args_text: "only properties", props: &["size", "class"], block: false }, cx);
+                let v = NodeView::new(child, &Shape { args: 0, args_text: "only properties", props: STORAGE_PROPS, block: false }, cx);
                 match (v.prop("size"), v.prop("class")) {
                     (Some(size), Some(class)) => {
                         if let Some(size) = quantity(size, "size", cx) {
@@ -78,7 +77,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
         }
     }
     if storage.is_none() {
-        cx.push(Error::MissingNode { parent: format!("database {}", db.name.value), child: "storage", example: "storage size=\"10Gi\" class=\"longhorn\"", span: view.name_span() });
+        cx.push(Error::MissingNode { parent: format!("database `{}`", db.name.value), child: "storage", example: "storage size=\"10Gi\" class=\"longhorn\"", span: view.name_span() });
     }
     Some(db)
 }

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::{Error, Suggestion};
 use crate::model::value::Host;
@@ -115,7 +116,7 @@ fn decode_gateway(node: &KdlNode, cx: &mut Cx) -> Option<Gateway> {
     };
     let name = value::name(entry, "gateway", cx)?;
     let mut hosts = Vec::new();
-    for child in view.children(&["host"], cx) {
+    for child in view.children(GATEWAY_CHILDREN, cx) {
         let v = NodeView::new(child, &Shape { args: 1, args_text: "one host name", props: &[], block: false }, cx);
         match v.arg(0) {
             Some(e) => hosts.extend(value::parsed(e, "host", "host name", "\"blog.example.dev\"", Host::parse, cx)),
@@ -123,7 +124,7 @@ fn decode_gateway(node: &KdlNode, cx: &mut Cx) -> Option<Gateway> {
         }
     }
     if hosts.is_empty() {
-        cx.push(Error::MissingNode { parent: format!("gateway {}", name.value), child: "host", example: "host \"blog.example.dev\"", span: view.name_span() });
+        cx.push(Error::MissingNode { parent: format!("gateway `{}`", name.value), child: "host", example: "host \"blog.example.dev\"", span: view.name_span() });
     }
     Some(Gateway { name, hosts, span: view.span() })
 }

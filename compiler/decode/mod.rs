@@ -13,16 +13,15 @@ mod resources;
 mod secret;
 mod site;
 pub mod value;
+mod vocabulary;
 
 pub use reader::{first_of, Cx, NodeView, Shape};
+pub use vocabulary::{TOP_LEVEL, VOCABULARY};
 
 use crate::diag::{Error, Suggestion};
 use crate::model::Site;
 use crate::stdlib::Catalog;
 use kdl::KdlDocument;
-
-/// The top-level nodes of a site file.
-pub const TOP_LEVEL: &[&str] = &["app", "database", "layer", "node", "policy", "secret", "site"];
 
 /// Decodes a parsed site. Returns the site (with placeholders where something was wrong) and
 /// every problem found.

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::resources::quantity;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
@@ -5,11 +6,9 @@ use crate::model::value::{is_label_key, is_label_value, IpAddress};
 use crate::model::{Disk, Nic, Node, NodeRole, Spanned, Taint, TaintEffect};
 use kdl::KdlNode;
 
-const PROPS: &[&str] = &["address", "cpu", "memory", "role", "schedulable"];
-const CHILDREN: &[&str] = &["disk", "label", "nic", "taint"];
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: PROPS, block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: NODE_PROPS, block: true }, cx);
     let Some(name_entry) = view.arg(0) else {
         cx.push(Error::MissingArgument { node: "node".into(), what: "a name", example: "node worker-1 role=worker address=\"192.168.0.11\"", span: view.name_span() });
         return None;
@@ -44,7 +43,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
         disks: Vec::new(),
         nics: Vec::new(),
     };
-    for child in view.children(CHILDREN, cx) {
+    for child in view.children(NODE_CHILDREN, cx) {
         match child.name().value() {
             "label" => decode_label(child, &mut out, cx),
             "taint" => out.taints.extend(decode_taint(child, cx)),
@@ -81,7 +80,7 @@ fn decode_label(node: &KdlNode, out: &mut Node, cx: &mut Cx) {
 }
 
 fn decode_taint(node: &KdlNode, cx: &mut Cx) -> Option<Taint> {
-    let v = NodeView::new(node, &Shape { args: 2, args_text: "a key and an optional value", props: &["effect"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 2, args_text: "a key and an optional value", props: TAINT_PROPS, block: false }, cx);
     let Some(k) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "taint".into(), what: "a key", example: "taint \"dedicated\" \"db\" effect=\"NoSchedule\"", span: v.name_span() });
         return None;
@@ -96,7 +95,7 @@ fn decode_taint(node: &KdlNode, cx: &mut Cx) -> Option<Taint> {
 }
 
 fn decode_disk(node: &KdlNode, cx: &mut Cx) -> Option<Disk> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one device path", props: &["mount", "size", "longhorn"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one device path", props: DISK_PROPS, block: false }, cx);
     let Some(dev) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "disk".into(), what: "a device", example: "disk \"/dev/sdb\" mount=\"/var/lib/longhorn\" longhorn=#true", span: v.name_span() });
         return None;
@@ -119,7 +118,7 @@ fn decode_disk(node: &KdlNode, cx: &mut Cx) -> Option<Disk> {
 }
 
 fn decode_nic(node: &KdlNode, cx: &mut Cx) -> Option<Nic> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one interface name", props: &["power-saving"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one interface name", props: NIC_PROPS, block: false }, cx);
     let Some(e) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "nic".into(), what: "an interface name", example: "nic \"ens33\" power-saving=#false", span: v.name_span() });
         return None;

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{HttpPath, Name};
@@ -15,7 +16,7 @@ fn endpoint(text: &str) -> Result<Endpoint, String> {
 }
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Policy> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: &["action", "from", "port", "to"], block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: POLICY_PROPS, block: true }, cx);
     let Some(e) = view.arg(0) else {
         cx.push(Error::MissingArgument { node: "policy".into(), what: "a name", example: "policy scrape from=\"prometheus\" to=\"was\" port=8080", span: view.name_span() });
         return None;
@@ -36,7 +37,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Policy> {
     let to = side("to", cx);
     let ports: Vec<Spanned<u16>> = view.prop("port").and_then(|e| value::port(e, "port", cx)).into_iter().collect();
     let (mut methods, mut paths) = (Vec::new(), Vec::new());
-    for child in view.children(&["methods", "paths"], cx) {
+    for child in view.children(POLICY_CHILDREN, cx) {
         let v = NodeView::new(child, &Shape { args: usize::MAX, args_text: "values", props: &[], block: false }, cx);
         for arg in v.args() {
             if child.name().value() == "methods" {

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::Quantity;
@@ -44,7 +45,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Resources {
         &Shape {
             args: 0,
             args_text: "only properties",
-            props: &["cpu", "memory", "cpu-limit", "memory-limit"],
+            props: RESOURCES_PROPS,
             block: false,
         },
         cx,

@@ -1,10 +1,11 @@
+use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::{Secret, SecretScope};
 use kdl::KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: &["namespace", "scope"], block: true }, cx);
+    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: SECRET_PROPS, block: true }, cx);
     let Some(e) = view.arg(0) else {
         cx.push(Error::MissingArgument { node: "secret".into(), what: "a name", example: "secret mysql-credentials namespace=\"blog\" { keys \"password\" }", span: view.name_span() });
         return None;
@@ -23,12 +24,12 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
         }
     };
     let mut keys = Vec::new();
-    for child in view.children(&["keys"], cx) {
+    for child in view.children(SECRET_CHILDREN, cx) {
         let v = NodeView::new(child, &Shape { args: usize::MAX, args_text: "key names", props: &[], block: false }, cx);
         keys.extend(v.args().iter().filter_map(|e| value::parsed(e, "keys", "secret key", "\"password\"", key_name, cx)));
     }
     if keys.is_empty() {
-        cx.push(Error::MissingNode { parent: format!("secret {}", name.value), child: "keys", example: "keys \"password\"", span: view.name_span() });
+        cx.push(Error::MissingNode { parent: format!("secret `{}`", name.value), child: "keys", example: "keys \"password\"", span: view.name_span() });
     }
     Some(Secret { name, namespace, scope, keys, span: view.span() })
 }

@@ -1,3 +1,4 @@
+use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Cidr, Host, Name, Version};
@@ -5,7 +6,6 @@ use crate::model::{Alert, AlertChannel, Network, Repo, SiteSettings, Span, Spann
 use kdl::KdlNode;
 use miette::SourceSpan;
 
-const CHILDREN: &[&str] = &["alert", "domain", "kubernetes", "network", "repo"];
 
 fn cidr(text: &str) -> Cidr {
     Cidr::parse(text).expect("valid default network")
@@ -34,7 +34,7 @@ pub fn placeholder() -> SiteSettings {
 }
 
 fn missing(parent: Span, child: &'static str, example: &'static str, cx: &mut Cx) {
-    cx.push(Error::MissingNode { parent: "site".into(), child, example, span: parent });
+    cx.push(Error::MissingNode { parent: "`site`".into(), child, example, span: parent });
 }
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
@@ -54,7 +54,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
         }),
     }
     let (mut domain, mut repo, mut kubernetes, mut network) = (None, None, None, None);
-    for child in view.children(CHILDREN, cx) {
+    for child in view.children(SITE_CHILDREN, cx) {
         match child.name().value() {
             "domain" if first_of(&mut domain, child, cx) => {
                 let v = NodeView::new(child, &Shape { args: 1, args_text: "one host name", props: &[], block: false }, cx);
@@ -79,7 +79,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
 }
 
 fn decode_repo(node: &KdlNode, repo: &mut Repo, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one URL", props: &["revision", "path"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one URL", props: REPO_PROPS, block: false }, cx);
     let url_example = "\"https://github.com/me/site\" or \"git@github.com:me/site.git\"";
     match v.arg(0) {
         Some(entry) => {
@@ -120,7 +120,7 @@ fn check_repo_path(text: &str) -> Result<String, String> {
 }
 
 fn decode_kubernetes(node: &KdlNode, settings: &mut SiteSettings, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one version", props: &["runtime", "runtime-version"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one version", props: KUBERNETES_PROPS, block: false }, cx);
     let version = |e, what, cx: &mut Cx| value::parsed(e, what, "version", "\"1.31.13\"", Version::parse, cx);
     match v.arg(0) {
         Some(entry) => {
@@ -144,7 +144,7 @@ fn decode_kubernetes(node: &KdlNode, settings: &mut SiteSettings, cx: &mut Cx) {
 }
 
 fn decode_network(node: &KdlNode, network: &mut Network, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: &["nodes", "pods", "services"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: NETWORK_PROPS, block: false }, cx);
     let get = |key, cx: &mut Cx| {
         v.prop(key).and_then(|e| value::parsed(e, key, "CIDR", "\"10.244.0.0/16\"", Cidr::parse, cx))
     };
@@ -158,7 +158,7 @@ fn decode_network(node: &KdlNode, network: &mut Network, cx: &mut Cx) {
 }
 
 fn decode_alert(node: &KdlNode, cx: &mut Cx) -> Option<Alert> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one channel", props: &["secret"], block: false }, cx);
+    let v = NodeView::new(node, &Shape { args: 1, args_text: "one channel", props: ALERT_PROPS, block: false }, cx);
     let Some(entry) = v.arg(0) else {
         cx.push(Error::MissingArgument { node: "alert".into(), what: "a channel", example: "alert discord secret=\"discord-webhook\"", span: v.name_span() });
         return None;

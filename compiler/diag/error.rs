@@ -81,7 +81,7 @@ pub enum Error {
     #[error("{kind} `{name}` is declared twice")]
     #[diagnostic(
         code(labc::name::duplicate),
-        help("names of {kind}s are unique within the site; rename or remove one of them")
+        help("each {kind} is declared once in a site; rename or remove one of them")
     )]
     DuplicateName {
         kind: &'static str,
@@ -201,8 +201,8 @@ pub enum Error {
     },
 
     /// A required child node is missing.
-    #[error("`{parent}` needs a `{child}`")]
-    #[diagnostic(code(labc::decode::missing_node), help("add `{example}` inside `{parent}`"))]
+    #[error("{parent} needs a `{child}`")]
+    #[diagnostic(code(labc::decode::missing_node), help("add `{example}`"))]
     MissingNode {
         parent: String,
         child: &'static str,

@@ -7,6 +7,7 @@ mod database;
 mod files;
 mod labels;
 mod namespace;
+mod network_policy;
 mod pod;
 mod workload;
 
@@ -26,6 +27,9 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     }
     for db in &site.databases {
         database::emit(site, db, &mut files);
+    }
+    if site.layers.iter().flat_map(|l| &l.components).any(|c| c.name.as_str() == "cilium") {
+        network_policy::emit(site, &mut files);
     }
     argocd::emit(site, graph, &mut files);
     files

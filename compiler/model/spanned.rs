@@ -7,7 +7,7 @@ pub type Span = SourceSpan;
 
 /// A decoded value and the span of the KDL entry or node it came from, so that every later
 /// phase can point a diagnostic at the exact text the user wrote.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,

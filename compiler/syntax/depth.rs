@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn counts_only_real_braces() {
         assert_eq!(exceeds("a { b { c } }", 2), None);
-        assert_eq!(exceeds("a { b { c { } } }", 2), Some((3, 8)));
+        assert_eq!(exceeds("a { b { c { } } }", 2), Some((3, 10)));
         assert_eq!(exceeds(r#"a "{{{{" { }"#, 1), None);
         assert_eq!(exceeds("a // {{{{\n { }", 1), None);
         assert_eq!(exceeds("a /* { /* { */ { */ { }", 1), None);

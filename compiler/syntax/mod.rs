@@ -60,22 +60,52 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, Vec<Located>> {
             .diagnostics
             .into_iter()
             .map(|d| {
+                let span = narrow(text, char_span_to_bytes(text, d.span));
+                let unit_help = number_with_unit(text, span);
                 let error = Error::Kdl {
                     message: d
                         .message
                         .unwrap_or_else(|| "the text is not valid KDL".into())
                         .trim_end_matches('.')
                         .to_string(),
-                    help: d.help.unwrap_or_else(|| {
+                    help: unit_help.or(d.help).unwrap_or_else(|| {
                         "see https://kdl.dev for the syntax; strings with spaces, dots or a leading digit need quotes".into()
                     }),
                     label: d.label.unwrap_or_else(|| "here".into()),
-                    span: char_span_to_bytes(text, d.span),
+                    span,
                 };
                 Located::new(&file, error)
             })
             .collect()),
     }
+}
+
+/// Some parser spans start far before the problem (at the start of the enclosing document);
+/// the problem is at their end, so a span over several lines is narrowed to its last line.
+fn narrow(text: &str, span: SourceSpan) -> SourceSpan {
+    let end = (span.offset() + span.len()).min(text.len());
+    let start = span.offset().min(end);
+    match text[start..end].rfind('\n') {
+        Some(newline) => {
+            let line_start = start + newline + 1;
+            let first = text[line_start..end].len() - text[line_start..end].trim_start().len();
+            SourceSpan::from((line_start + first, end - line_start - first))
+        }
+        None => span,
+    }
+}
+
+/// The most common KDL mistake in a site: a number with a unit (`30s`, `10Gi`) left unquoted.
+fn number_with_unit(text: &str, span: SourceSpan) -> Option<String> {
+    let end = (span.offset() + span.len()).min(text.len());
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = &text[line_start..line_end];
+    let bare = line.split(|c: char| c.is_whitespace() || c == '=' || c == ';').any(|word| {
+        let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && digits < word.len() && word[digits..].bytes().all(|b| b.is_ascii_alphabetic() || b == b'%')
+    });
+    bare.then(|| "a number with a unit is a string in KDL: write it in quotes, like \"30s\", \"10Gi\" or \"99%\"".to_string())
 }
 
 /// The kdl crate documents its diagnostic offsets as character offsets; miette wants bytes.

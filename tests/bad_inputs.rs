@@ -1,0 +1,92 @@
+//! The bad-input corpus: each `tests/fixtures/bad/*.kdl` holds one mistake and names the code
+//! it must produce on its first line (`// labc::area::name`). Each is checked structurally,
+//! then its rendered diagnostics are snapshotted. None may panic, and `labc build` on it must
+//! write nothing.
+
+use crate::support::{catalog, display_name, labc, root};
+use labc::syntax::MAX_SIZE;
+
+fn expected_code(bytes: &[u8]) -> String {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let first = String::from_utf8_lossy(first);
+    first.trim_start_matches("//").trim().to_string()
+}
+
+fn cases() -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/bad"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn the_corpus_is_large_enough() {
+    assert!(cases().len() >= 30, "{} cases", cases().len());
+}
+
+#[test]
+fn every_bad_input_reports_its_code_and_is_snapshotted() {
+    let catalog = catalog();
+    for case in cases() {
+        let bytes = std::fs::read(&case).unwrap();
+        let code = expected_code(&bytes);
+        assert!(code.starts_with("labc::"), "{}: first line must name the code", case.display());
+        let errors = match labc::compile(&display_name(&case), &bytes, &catalog) {
+            Ok(_) => panic!("{} compiled but should fail with {code}", case.display()),
+            Err(errors) => errors,
+        };
+        let codes: Vec<String> = errors.iter().map(|e| e.error.code_str()).collect();
+        assert!(codes.contains(&code), "{}: expected {code}, got {codes:?}", case.display());
+        let name = case.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("bad_{name}"), labc::cli::render_plain(errors));
+    }
+}
+
+#[test]
+fn building_a_bad_input_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for case in cases() {
+        let out = tmp.path().join("out");
+        let output = labc(&["build", case.to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
+        assert_eq!(output.status.code(), Some(1), "{}: {}", case.display(), String::from_utf8_lossy(&output.stderr));
+        assert!(!out.exists(), "{} wrote into out/", case.display());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", case.display());
+    }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_parsing() {
+    let mut bytes = b"// padding\n".repeat(MAX_SIZE / 11 + 1);
+    bytes.extend_from_slice(b"site x {}\n");
+    let errors = labc::compile("huge.kdl", &bytes, &catalog()).err().expect("refused");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].error.code_str(), "labc::syntax::too_large");
+}
+
+#[test]
+fn nesting_far_past_the_limit_is_reported_not_followed() {
+    // deep enough to overflow the parser's stack if it were parsed
+    let bytes = "a {".repeat(200_000).into_bytes();
+    let errors = labc::compile("deep.kdl", &bytes, &catalog()).err().expect("refused");
+    assert_eq!(errors[0].error.code_str(), "labc::syntax::too_deep");
+}
+
+#[test]
+fn json_diagnostics_carry_position_code_and_help() {
+    let case = root().join("tests/fixtures/bad/unknown_property_near_miss.kdl");
+    let output = labc(&["check", case.to_str().unwrap(), "--format", "json"], &root());
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let first = &json[0];
+    assert_eq!(first["code"], "labc::decode::unknown_property");
+    assert_eq!(first["severity"], "error");
+    assert!(first["line"].as_u64().unwrap() > 1);
+    assert!(first["column"].as_u64().unwrap() > 1);
+    assert!(first["help"].as_str().unwrap().contains("did you mean"));
+    assert!(first["file"].as_str().unwrap().ends_with("unknown_property_near_miss.kdl"));
+}

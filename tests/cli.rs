@@ -1,0 +1,53 @@
+//! The command line's contract: exit codes, `--check`, `--help`, colour.
+
+use crate::support::{labc, list_files, root};
+
+fn copy_site(to: &std::path::Path) {
+    std::fs::copy(root().join("site.kdl"), to.join("site.kdl")).unwrap();
+}
+
+#[test]
+fn build_then_check_passes_and_a_stale_out_fails_with_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_site(tmp.path());
+    assert_eq!(labc(&["build"], tmp.path()).status.code(), Some(0));
+    assert_eq!(labc(&["build", "--check"], tmp.path()).status.code(), Some(0));
+    let victim = tmp.path().join("out/apps/was/deployment-was.yaml");
+    std::fs::write(&victim, "edited by hand\n").unwrap();
+    let stale = labc(&["build", "--check"], tmp.path());
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("apps/was/deployment-was.yaml"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "edited by hand\n", "--check writes nothing");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_site(tmp.path());
+    assert_eq!(labc(&["check"], tmp.path()).status.code(), Some(0));
+    assert_eq!(list_files(tmp.path()), vec!["site.kdl".to_string()]);
+}
+
+#[test]
+fn a_missing_site_or_bad_usage_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = labc(&["build", "nope.kdl"], tmp.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read nope.kdl"));
+    assert_eq!(labc(&["build", "--frobnicate"], tmp.path()).status.code(), Some(2));
+}
+
+#[test]
+fn help_shows_examples() {
+    let help = labc(&["build", "--help"], &root());
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("labc build --check"));
+}
+
+#[test]
+fn no_colour_when_not_on_a_terminal() {
+    let case = root().join("tests/fixtures/bad/unknown_property_near_miss.kdl");
+    let output = labc(&["check", case.to_str().unwrap()], &root());
+    assert!(!output.stderr.contains(&0x1b), "escape codes in piped output");
+}

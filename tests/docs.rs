@@ -1,0 +1,18 @@
+//! The documentation stays true: every word of the language is in `docs/language.md`, and every
+//! stdlib component is in `docs/components.md`.
+
+use crate::support::root;
+
+#[test]
+fn the_language_reference_names_every_node_and_property() {
+    let doc = std::fs::read_to_string(root().join("docs/language.md")).unwrap();
+    let mut missing = Vec::new();
+    for (context, words) in labc::decode::VOCABULARY {
+        for word in *words {
+            if !doc.contains(&format!("`{word}`")) {
+                missing.push(format!("{context}: {word}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/language.md does not document: {missing:?}");
+}

@@ -1,0 +1,9 @@
+//! All integration tests in one binary: fixtures in, `out/` or diagnostics out.
+
+mod support;
+
+mod bad_inputs;
+mod cli;
+mod determinism;
+mod docs;
+mod good_sites;
