@@ -17,7 +17,11 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site_span = site.settings.name.span;
     let has_site = !site.settings.name.as_str().is_empty();
     for (kind, name, why, example) in REQUIRED.iter().filter(|_| has_site) {
-        if !site.layers.iter().any(|l| l.kind.value == *kind) {
+        // a layer counts when it holds a component of its kind, not merely when it is named
+        // (a block whose components were already reported as unknown is not reported again)
+        let provided = view.components().any(|c| view.catalog.get(c.name.as_str()).is_some_and(|d| d.layer == *kind))
+            || site.layers.iter().any(|l| l.kind.value == *kind && l.written > l.components.len() + l.gateways.len());
+        if !provided {
             errors.push(Error::MissingRequiredLayer { layer: name, why, example, span: site_span });
         }
     }

@@ -4,7 +4,6 @@
 use super::SiteView;
 use crate::diag::Error;
 use crate::model::NodeRole;
-use miette::SourceSpan;
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
@@ -39,8 +38,9 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             }
         }
     }
-    if !site.nodes.is_empty() && !site.nodes.iter().any(|n| n.role == NodeRole::ControlPlane) {
-        let span = site.nodes.first().map_or(SourceSpan::from((0, 0)), |n| n.name.span);
+    let has_site = !site.settings.name.as_str().is_empty();
+    if has_site && !site.nodes.iter().any(|n| n.role == NodeRole::ControlPlane) {
+        let span = site.nodes.first().map_or(site.settings.name.span, |n| n.name.span);
         errors.push(Error::NoControlPlane { span });
     }
 }

@@ -18,9 +18,20 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 || a.env.iter().any(|e| matches!(&e.source, EnvSource::Secret { secret, .. } if secret.value == *name))
         }) || site.databases.iter().any(|d| d.secret.as_ref().is_some_and(|s| s.value == *name))
             || site.settings.alerts.iter().any(|a| a.secret.value == *name)
-            || view.components().any(|c| c.settings.values().any(|v| matches!(&v.value, crate::model::SettingValue::String(s) if s == name.as_str())));
+            || component_settings_name(view, name.as_str());
         if !used {
             errors.push(Error::UnusedSecret { name: name.to_string(), span: secret.name.span });
         }
     }
+}
+
+/// Whether a component setting, as written or by its stdlib default, names the secret.
+fn component_settings_name(view: &SiteView, secret: &str) -> bool {
+    view.components().any(|used| {
+        view.catalog.get(used.name.as_str()).is_some_and(|def| {
+            def.settings.iter().any(|setting| {
+                matches!(view.setting(used.name.as_str(), &setting.name), Some(crate::model::SettingValue::String(s)) if s == secret)
+            })
+        })
+    })
 }

@@ -55,7 +55,15 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
             "port" => app.ports.extend(decode_port(child, cx)),
             "resources" if first_of(&mut resources_seen, child, cx) => app.resources = resources::decode(child, cx),
             "env" => app.env.extend(decode_env(child, cx)),
-            "probe" => app.probes.extend(decode_probe(child, cx)),
+            "probe" => {
+                if let Some(probe) = decode_probe(child, cx) {
+                    if let Some(first) = app.probes.iter().find(|p| p.kind == probe.kind) {
+                        cx.push(Error::DuplicateEntry { name: format!("probe {}", probe.kind.as_str()), span: probe.span, first: first.span });
+                    } else {
+                        app.probes.push(probe);
+                    }
+                }
+            }
             "route" => app.routes.extend(decode_route(child, cx)),
             "uses" => app.uses.extend(decode_use(child, cx)),
             "egress" => app.egress.extend(decode_egress(child, cx)),
@@ -158,7 +166,12 @@ fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
             };
             ProbeAction::Http { path: path.value, port: port.value }
         }
-        (None, Some(tcp)) => ProbeAction::Tcp { port: value::port(tcp, "tcp", cx)?.value },
+        (None, Some(tcp)) => {
+            if let Some(extra) = v.prop("port") {
+                cx.push(Error::UnexpectedArgument { node: "probe".into(), expected: "`port=` only with `http=`; a TCP probe names its port in `tcp=`", span: extra.span() });
+            }
+            ProbeAction::Tcp { port: value::port(tcp, "tcp", cx)?.value }
+        }
         (Some(_), Some(tcp)) => {
             cx.push(Error::UnexpectedArgument { node: "probe".into(), expected: "either `http=` or `tcp=`", span: tcp.span() });
             return None;

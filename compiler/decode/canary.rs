@@ -20,7 +20,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Canary> {
             _ => {}
         }
     }
-    if canary.steps.is_empty() {
+    if !node.iter_children().any(|c| c.name().value() == "step") {
         cx.push(Error::MissingNode { parent: "`canary`".into(), child: "step", example: "step 20 pause=\"1m\"", span: view.name_span() });
     }
     Some(canary)

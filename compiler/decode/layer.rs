@@ -14,7 +14,8 @@ pub fn decode(node: &KdlNode, catalog: &Catalog, cx: &mut Cx) -> Option<Layer> {
         return None;
     };
     let kind = value::word(entry, "layer", LayerKind::ALL, cx)?;
-    let mut layer = Layer { kind, components: Vec::new(), gateways: Vec::new() };
+    let written = node.iter_children().count();
+    let mut layer = Layer { kind, components: Vec::new(), gateways: Vec::new(), written };
     for child in node.iter_children() {
         let name = child.name().value();
         if name == "gateway" {
@@ -46,6 +47,9 @@ pub fn decode(node: &KdlNode, catalog: &Catalog, cx: &mut Cx) -> Option<Layer> {
 fn decode_component(node: &KdlNode, catalog: &Catalog, cx: &mut Cx) -> Option<ComponentUse> {
     let name = node.name().value();
     let def = catalog.get(name)?;
+    if let Some(ty) = node.ty() {
+        cx.push(Error::TypeAnnotation { annotation: ty.value().to_string(), span: ty.span() });
+    }
     let scalar_names: Vec<&str> = def.settings.iter().filter(|s| !s.ty.is_list()).map(|s| s.name.as_str()).collect();
     let list_names: Vec<&str> = def.settings.iter().filter(|s| s.ty.is_list()).map(|s| s.name.as_str()).collect();
     let mut settings: BTreeMap<String, Spanned<crate::model::SettingValue>> = BTreeMap::new();

@@ -64,7 +64,7 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
         None => cx.push(Error::MissingNode {
             parent: "the site file".into(),
             child: "site",
-            example: "site homelab { repo \"https://…\"; kubernetes \"1.31.13\" }",
+            example: "site homelab { repo \"https://…\"; kubernetes \"1.31.13\" runtime-version=\"2.1.5\" }",
             span: document.span(),
         }),
     }

@@ -39,6 +39,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
         memory,
         schedulable: schedulable.unwrap_or(role != Some(NodeRole::ControlPlane)),
         labels: Default::default(),
+        label_spans: Default::default(),
         taints: Vec::new(),
         disks: Vec::new(),
         nics: Vec::new(),
@@ -75,7 +76,13 @@ fn decode_label(node: &KdlNode, out: &mut Node, cx: &mut Cx) {
         return;
     };
     if let (Some(key), Some(value)) = (label_text(k, "label", true, cx), label_text(val, "label", false, cx)) {
-        out.labels.insert(key, value);
+        if out.labels.contains_key(&key) {
+            let first = out.label_spans.get(&key).copied().unwrap_or(v.span());
+            cx.push(Error::DuplicateEntry { name: format!("label {key}"), span: v.span(), first });
+        } else {
+            out.label_spans.insert(key.clone(), v.span());
+            out.labels.insert(key, value);
+        }
     }
 }
 

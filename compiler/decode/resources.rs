@@ -5,10 +5,11 @@ use crate::model::value::Quantity;
 use crate::model::{Resources, Span, Spanned};
 use kdl::{KdlEntry, KdlNode, KdlValue};
 
-/// A quantity written as a string (`"512Mi"`) or, for whole CPUs, as a bare number (`2`).
+/// A quantity written as a string (`"512Mi"`) or, for whole CPUs only, as a bare number (`2`):
+/// a bare `2` for memory would mean two bytes, which is never what was meant.
 pub fn quantity(entry: &KdlEntry, what: &str, cx: &mut Cx) -> Option<Spanned<Quantity>> {
     if let KdlValue::Integer(i) = entry.value() {
-        if *i >= 0 {
+        if *i >= 0 && what.starts_with("cpu") {
             return Quantity::parse(&i.to_string())
                 .ok()
                 .map(|q| Spanned::new(q, entry.span()));

@@ -11,7 +11,14 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
         return None;
     };
     let name = value::name(e, "secret", cx)?;
-    let namespace = super::app::namespace_of(&view, &name, cx);
+    // required: a Secret is read only from its own namespace, so guessing one would be wrong
+    let namespace = match view.prop("namespace") {
+        Some(e) => value::name(e, "namespace", cx)?,
+        None => {
+            cx.push(Error::MissingProperty { node: "secret".into(), property: "namespace", example: "\"blog\"", span: view.name_span() });
+            return None;
+        }
+    };
     let scope = view
         .prop("scope")
         .and_then(|e| value::word(e, "secret scope", SecretScope::ALL, cx))

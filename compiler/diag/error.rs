@@ -1,6 +1,6 @@
-//! The one diagnostic enum of labc. Variants are in alphabetical order; each has a doc comment
-//! (the first line feeds `labc explain`), a stable code, a label on the span the user wrote and
-//! help. The wording of every message lives here.
+//! The one diagnostic enum of labc. Each variant has a doc comment saying when it is reported,
+//! a stable code, a label on the span the user wrote and help. The wording of every message
+//! lives here.
 
 use super::Suggestion;
 use miette::{Diagnostic, LabeledSpan, SourceSpan};
@@ -81,10 +81,11 @@ pub enum Error {
     #[error("{kind} `{name}` is declared twice")]
     #[diagnostic(
         code(labc::name::duplicate),
-        help("each {kind} is declared once in a site; rename or remove one of them")
+        help("each {kind} is declared once {scope}; rename or remove one of them")
     )]
     DuplicateName {
         kind: &'static str,
+        scope: &'static str,
         name: String,
         #[label("declared again here")]
         span: SourceSpan,
@@ -116,7 +117,7 @@ pub enum Error {
 
     /// A setting of a stdlib component is set to a value of the wrong type.
     #[error("setting `{setting}` of `{component}` expects {expected}: {reason}")]
-    #[diagnostic(code(labc::component::setting_type), help("see `docs/components.md` for the settings of `{component}`"))]
+    #[diagnostic(code(labc::component::setting_type), help("see the settings of `{component}` in docs/language.md"))]
     InvalidSetting {
         component: String,
         setting: String,
@@ -149,7 +150,7 @@ pub enum Error {
     },
 
     /// A component's pinned version does not support the site's Kubernetes version.
-    #[error("`{component}` {version} supports Kubernetes {range}, not {kubernetes}")]
+    #[error("`{component}` (pinned at {version}) supports Kubernetes {range}, not {kubernetes}")]
     #[diagnostic(
         code(labc::component::kubernetes_version),
         help("pin a version of `{component}` that supports Kubernetes {kubernetes}, or change the site's Kubernetes version")

@@ -34,7 +34,7 @@ pub struct Vertex {
     pub span: Span,
 }
 
-/// `from` depends on `to`: `to` is installed first. The reason is shown by `labc graph`.
+/// `from` depends on `to`: `to` is installed first, for the reason given.
 #[derive(Debug, Clone)]
 pub struct Edge {
     pub reason: String,

@@ -88,6 +88,14 @@ pub enum ProbeKind {
 }
 
 impl ProbeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::Readiness => "readiness",
+            ProbeKind::Liveness => "liveness",
+            ProbeKind::Startup => "startup",
+        }
+    }
+
     pub const ALL: &'static [(&'static str, ProbeKind)] = &[
         ("liveness", ProbeKind::Liveness),
         ("readiness", ProbeKind::Readiness),

@@ -41,6 +41,8 @@ pub struct Layer {
     pub kind: Spanned<LayerKind>,
     pub components: Vec<ComponentUse>,
     pub gateways: Vec<Gateway>,
+    /// How many children the block had, including any that were reported and dropped.
+    pub written: usize,
 }
 
 /// A component named in a layer with the settings the site gives it. Settings are checked

@@ -27,6 +27,7 @@ pub struct Node {
     /// as kubeadm taints them.
     pub schedulable: bool,
     pub labels: BTreeMap<String, String>,
+    pub label_spans: BTreeMap<String, super::Span>,
     pub taints: Vec<Taint>,
     pub disks: Vec<Disk>,
     pub nics: Vec<Nic>,

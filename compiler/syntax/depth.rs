@@ -46,14 +46,14 @@ fn count_opening(rest: &[u8]) -> usize {
     rest.iter().filter(|b| **b == b'{').count()
 }
 
-fn skip_until(bytes: &[u8], from: usize, end: &[u8]) -> usize {
+pub(super) fn skip_until(bytes: &[u8], from: usize, end: &[u8]) -> usize {
     bytes[from..]
         .windows(end.len())
         .position(|w| w == end)
         .map_or(bytes.len(), |p| from + p + end.len())
 }
 
-fn skip_string(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_string(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
@@ -64,7 +64,7 @@ fn skip_string(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
-fn skip_raw_string(bytes: &[u8], start: usize) -> usize {
+pub(super) fn skip_raw_string(bytes: &[u8], start: usize) -> usize {
     let hashes = bytes[start..].iter().take_while(|b| **b == b'#').count();
     let open = start + hashes;
     if bytes.get(open) != Some(&b'"') {
@@ -75,7 +75,7 @@ fn skip_raw_string(bytes: &[u8], start: usize) -> usize {
     skip_until(bytes, open + 1, &close)
 }
 
-fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
+pub(super) fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
     let mut depth = 0;
     let mut i = start;
     while i + 1 < bytes.len() {

@@ -3,6 +3,7 @@
 //! or the stack.
 
 mod depth;
+mod split;
 
 use crate::diag::{Error, Located, SourceFile};
 use kdl::KdlDocument;
@@ -54,6 +55,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, Vec<Located>> {
             span: SourceSpan::from((offset, 1)),
         });
     }
+    if let Some(document) = split::parse_parallel(text, crate::decode::TOP_LEVEL) {
+        return Ok(Parsed { file, document });
+    }
     match KdlDocument::parse(text) {
         Ok(document) => Ok(Parsed { file, document }),
         Err(err) => Err(err
@@ -69,7 +73,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, Vec<Located>> {
                         .trim_end_matches('.')
                         .to_string(),
                     help: unit_help.or(d.help).unwrap_or_else(|| {
-                        "see https://kdl.dev for the syntax; strings with spaces, dots or a leading digit need quotes".into()
+                        "see https://kdl.dev for the syntax; strings with spaces or a leading digit, and numbers with units, need quotes".into()
                     }),
                     label: d.label.unwrap_or_else(|| "here".into()),
                     span,

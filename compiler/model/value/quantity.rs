@@ -31,7 +31,7 @@ impl Quantity {
         let (number, suffix) = text.split_at(split);
         let Some(&(_, factor)) = SUFFIXES.iter().find(|(s, _)| *s == suffix) else {
             return Err(format!(
-                "`{suffix}` is not a quantity suffix (use m, k, M, G, T, Ki, Mi, Gi or Ti)"
+                "`{suffix}` is not a quantity suffix (use m, k, M, G, T, P, Ki, Mi, Gi, Ti or Pi)"
             ));
         };
         let (whole, frac) = number.split_once('.').unwrap_or((number, ""));

@@ -1,0 +1,21 @@
+use std::time::Instant;
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let catalog = labc::stdlib::Catalog::embedded().ok().unwrap();
+    let t = Instant::now();
+    let parsed = labc::syntax::parse("x", &bytes).ok().unwrap();
+    eprintln!("parse {:?}", t.elapsed());
+    let t = Instant::now();
+    let (site, errs) = labc::decode::decode(&parsed.document, &catalog);
+    eprintln!("decode {:?} {}", t.elapsed(), errs.len());
+    let t = Instant::now();
+    let errs = labc::check::check(&site, &catalog);
+    eprintln!("check {:?} {}", t.elapsed(), errs.len());
+    let t = Instant::now();
+    let g = labc::graph::graph(&site, &catalog).unwrap();
+    eprintln!("graph {:?}", t.elapsed());
+    let t = Instant::now();
+    let files = labc::emit::emit(&site, &catalog, &g);
+    eprintln!("emit {:?} {}", t.elapsed(), files.len());
+}
