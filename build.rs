@@ -16,7 +16,12 @@ fn main() {
     for path in &names {
         println!("cargo:rerun-if-changed={}", path.display());
         let file = path.file_name().unwrap().to_string_lossy();
-        writeln!(code, "    (\"stdlib/components/{file}\", include_str!({:?})),", path.display()).unwrap();
+        writeln!(
+            code,
+            "    (\"stdlib/components/{file}\", include_str!({:?})),",
+            path.display()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("stdlib_files.rs");

@@ -90,7 +90,8 @@ fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
             .collect();
         paths.sort();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
             own.push((path.display().to_string(), text));
         }
     }
@@ -102,7 +103,12 @@ fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let (site, out, check_only, format, write) = match cli.command {
-        Command::Build { site, out, check, format } => (site, out, check, format, true),
+        Command::Build {
+            site,
+            out,
+            check,
+            format,
+        } => (site, out, check, format, true),
         Command::Check { site, format } => (site, None, true, format, false),
     };
     let bytes = match std::fs::read(&site) {
@@ -136,13 +142,25 @@ pub fn run() -> ExitCode {
     if check_only {
         return match crate::out::check(&out_dir, &files) {
             Ok(staleness) if staleness.is_fresh() => {
-                eprintln!("{} is up to date ({} files)", out_dir.display(), files.len());
+                eprintln!(
+                    "{} is up to date ({} files)",
+                    out_dir.display(),
+                    files.len()
+                );
                 ExitCode::SUCCESS
             }
             Ok(staleness) => {
                 let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "error: {} is stale; run `labc build` and commit the result", out_dir.display());
-                for (sign, paths) in [("+", &staleness.added), ("~", &staleness.changed), ("-", &staleness.removed)] {
+                let _ = writeln!(
+                    err,
+                    "error: {} is stale; run `labc build` and commit the result",
+                    out_dir.display()
+                );
+                for (sign, paths) in [
+                    ("+", &staleness.added),
+                    ("~", &staleness.changed),
+                    ("-", &staleness.removed),
+                ] {
                     for path in paths.iter() {
                         let _ = writeln!(err, "  {sign} {path}");
                     }
@@ -157,7 +175,11 @@ pub fn run() -> ExitCode {
     }
     match crate::out::write(&out_dir, &files) {
         Ok(report) if report.written.is_empty() && report.removed.is_empty() => {
-            eprintln!("{} is up to date ({} files)", out_dir.display(), files.len());
+            eprintln!(
+                "{} is up to date ({} files)",
+                out_dir.display(),
+                files.len()
+            );
             ExitCode::SUCCESS
         }
         Ok(report) => {

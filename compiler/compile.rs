@@ -20,7 +20,10 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
     if parsed.document.nodes().is_empty() {
         // only comments: one clear message instead of every missing piece
         let span = miette::SourceSpan::from((0, file.text.len()));
-        return Err(vec![Located::new(&file, crate::diag::Error::EmptyFile { span })]);
+        return Err(vec![Located::new(
+            &file,
+            crate::diag::Error::EmptyFile { span },
+        )]);
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
     errors.extend(crate::check::check(&site, catalog));
@@ -42,5 +45,9 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
         }
     };
     let files = crate::emit::emit(&site, catalog, &graph);
-    Ok(Compiled { files, warnings: locate(warnings), file })
+    Ok(Compiled {
+        files,
+        warnings: locate(warnings),
+        file,
+    })
 }

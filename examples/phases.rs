@@ -1,3 +1,4 @@
+//! Times each phase of the compiler on one site file, for profiling: `cargo run --release --example phases -- SITE`.
 use std::time::Instant;
 fn main() {
     let path = std::env::args().nth(1).unwrap();

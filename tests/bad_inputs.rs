@@ -34,13 +34,21 @@ fn every_bad_input_reports_its_code_and_is_snapshotted() {
     for case in cases() {
         let bytes = std::fs::read(&case).unwrap();
         let code = expected_code(&bytes);
-        assert!(code.starts_with("labc::"), "{}: first line must name the code", case.display());
+        assert!(
+            code.starts_with("labc::"),
+            "{}: first line must name the code",
+            case.display()
+        );
         let errors = match labc::compile(&display_name(&case), &bytes, &catalog) {
             Ok(_) => panic!("{} compiled but should fail with {code}", case.display()),
             Err(errors) => errors,
         };
         let codes: Vec<String> = errors.iter().map(|e| e.error.code_str()).collect();
-        assert!(codes.contains(&code), "{}: expected {code}, got {codes:?}", case.display());
+        assert!(
+            codes.contains(&code),
+            "{}: expected {code}, got {codes:?}",
+            case.display()
+        );
         let name = case.file_stem().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(format!("bad_{name}"), labc::cli::render_plain(errors));
     }
@@ -51,8 +59,22 @@ fn building_a_bad_input_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     for case in cases() {
         let out = tmp.path().join("out");
-        let output = labc(&["build", case.to_str().unwrap(), "--out", out.to_str().unwrap()], &root());
-        assert_eq!(output.status.code(), Some(1), "{}: {}", case.display(), String::from_utf8_lossy(&output.stderr));
+        let output = labc(
+            &[
+                "build",
+                case.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &root(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(!out.exists(), "{} wrote into out/", case.display());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("panicked"), "{}: {stderr}", case.display());
@@ -63,7 +85,9 @@ fn building_a_bad_input_writes_nothing() {
 fn a_file_over_the_size_limit_is_refused_before_parsing() {
     let mut bytes = b"// padding\n".repeat(MAX_SIZE / 11 + 1);
     bytes.extend_from_slice(b"site x {}\n");
-    let errors = labc::compile("huge.kdl", &bytes, &catalog()).err().expect("refused");
+    let errors = labc::compile("huge.kdl", &bytes, &catalog())
+        .err()
+        .expect("refused");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].error.code_str(), "labc::syntax::too_large");
 }
@@ -72,14 +96,19 @@ fn a_file_over_the_size_limit_is_refused_before_parsing() {
 fn nesting_far_past_the_limit_is_reported_not_followed() {
     // deep enough to overflow the parser's stack if it were parsed
     let bytes = "a {".repeat(200_000).into_bytes();
-    let errors = labc::compile("deep.kdl", &bytes, &catalog()).err().expect("refused");
+    let errors = labc::compile("deep.kdl", &bytes, &catalog())
+        .err()
+        .expect("refused");
     assert_eq!(errors[0].error.code_str(), "labc::syntax::too_deep");
 }
 
 #[test]
 fn json_diagnostics_carry_position_code_and_help() {
     let case = root().join("tests/fixtures/bad/unknown_property_near_miss.kdl");
-    let output = labc(&["check", case.to_str().unwrap(), "--format", "json"], &root());
+    let output = labc(
+        &["check", case.to_str().unwrap(), "--format", "json"],
+        &root(),
+    );
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     let first = &json[0];
@@ -88,5 +117,8 @@ fn json_diagnostics_carry_position_code_and_help() {
     assert!(first["line"].as_u64().unwrap() > 1);
     assert!(first["column"].as_u64().unwrap() > 1);
     assert!(first["help"].as_str().unwrap().contains("did you mean"));
-    assert!(first["file"].as_str().unwrap().ends_with("unknown_property_near_miss.kdl"));
+    assert!(first["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("unknown_property_near_miss.kdl"));
 }

@@ -11,14 +11,21 @@ fn build_then_check_passes_and_a_stale_out_fails_with_1() {
     let tmp = tempfile::tempdir().unwrap();
     copy_site(tmp.path());
     assert_eq!(labc(&["build"], tmp.path()).status.code(), Some(0));
-    assert_eq!(labc(&["build", "--check"], tmp.path()).status.code(), Some(0));
+    assert_eq!(
+        labc(&["build", "--check"], tmp.path()).status.code(),
+        Some(0)
+    );
     let victim = tmp.path().join("out/apps/was/deployment-was.yaml");
     std::fs::write(&victim, "edited by hand\n").unwrap();
     let stale = labc(&["build", "--check"], tmp.path());
     assert_eq!(stale.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&stale.stderr);
     assert!(stderr.contains("apps/was/deployment-was.yaml"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "edited by hand\n", "--check writes nothing");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "edited by hand\n",
+        "--check writes nothing"
+    );
 }
 
 #[test]
@@ -35,7 +42,10 @@ fn a_missing_site_or_bad_usage_exits_2() {
     let missing = labc(&["build", "nope.kdl"], tmp.path());
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read nope.kdl"));
-    assert_eq!(labc(&["build", "--frobnicate"], tmp.path()).status.code(), Some(2));
+    assert_eq!(
+        labc(&["build", "--frobnicate"], tmp.path()).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -49,5 +59,8 @@ fn help_shows_examples() {
 fn no_colour_when_not_on_a_terminal() {
     let case = root().join("tests/fixtures/bad/unknown_property_near_miss.kdl");
     let output = labc(&["check", case.to_str().unwrap()], &root());
-    assert!(!output.stderr.contains(&0x1b), "escape codes in piped output");
+    assert!(
+        !output.stderr.contains(&0x1b),
+        "escape codes in piped output"
+    );
 }

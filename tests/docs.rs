@@ -14,5 +14,8 @@ fn the_language_reference_names_every_node_and_property() {
             }
         }
     }
-    assert!(missing.is_empty(), "docs/language.md does not document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/language.md does not document: {missing:?}"
+    );
 }

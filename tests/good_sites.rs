@@ -6,10 +6,18 @@ fn compile(path: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>
     let bytes = std::fs::read(path).unwrap();
     match labc::compile(&display_name(path), &bytes, &catalog()) {
         Ok(compiled) => {
-            assert!(compiled.warnings.is_empty(), "{}", labc::cli::render_plain(compiled.warnings));
+            assert!(
+                compiled.warnings.is_empty(),
+                "{}",
+                labc::cli::render_plain(compiled.warnings)
+            );
             compiled.files.into_map()
         }
-        Err(errors) => panic!("{} failed:\n{}", path.display(), labc::cli::render_plain(errors)),
+        Err(errors) => panic!(
+            "{} failed:\n{}",
+            path.display(),
+            labc::cli::render_plain(errors)
+        ),
     }
 }
 
@@ -22,7 +30,11 @@ fn the_seed_site_compiles_to_its_snapshot() {
 #[test]
 fn every_fixture_site_compiles_to_its_snapshot() {
     let dir = root().join("tests/fixtures/ok");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 3, "at least three fixture sites");
     for case in cases {

@@ -15,7 +15,10 @@ pub fn catalog() -> Catalog {
 
 /// The path of a fixture as diagnostics name it: relative to the repository.
 pub fn display_name(path: &Path) -> String {
-    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Every file of a compiled site, each under a header with its path, as one reviewable text.
@@ -40,7 +43,9 @@ pub fn labc(args: &[&str], dir: &Path) -> Output {
 /// Files under `dir`, relative, sorted.
 pub fn list_files(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -5,10 +5,21 @@ use super::SiteView;
 use crate::diag::Error;
 use crate::model::{Span, TrafficRouting};
 
-fn need(view: &SiteView, component: &'static str, feature: &str, span: Span, errors: &mut Vec<Error>) {
+fn need(
+    view: &SiteView,
+    component: &'static str,
+    feature: &str,
+    span: Span,
+    errors: &mut Vec<Error>,
+) {
     if !view.has(component) {
         let layer = view.catalog.get(component).map_or("", |d| d.layer.as_str());
-        errors.push(Error::RequirementMissing { feature: feature.to_string(), component, layer, span });
+        errors.push(Error::RequirementMissing {
+            feature: feature.to_string(),
+            component,
+            layer,
+            span,
+        });
     }
 }
 
@@ -16,27 +27,63 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
     for app in &site.apps {
         if let Some(canary) = &app.canary {
-            need(view, "argo-rollouts", "canary delivery", canary.span, errors);
+            need(
+                view,
+                "argo-rollouts",
+                "canary delivery",
+                canary.span,
+                errors,
+            );
             if canary.traffic.value == TrafficRouting::Istio {
-                need(view, "istio", "Istio traffic routing", canary.traffic.span, errors);
+                need(
+                    view,
+                    "istio",
+                    "Istio traffic routing",
+                    canary.traffic.span,
+                    errors,
+                );
             }
             if let Some(analysis) = &canary.analysis {
                 need(view, "prometheus", "canary analysis", analysis.span, errors);
             }
         }
         for route in &app.routes {
-            need(view, "istio", "a route on an Istio gateway", route.span, errors);
+            need(
+                view,
+                "istio",
+                "a route on an Istio gateway",
+                route.span,
+                errors,
+            );
         }
     }
     for layer in &site.layers {
         for gateway in &layer.gateways {
-            need(view, "istio", "an ingress gateway", gateway.name.span, errors);
+            need(
+                view,
+                "istio",
+                "an ingress gateway",
+                gateway.name.span,
+                errors,
+            );
         }
     }
     if let Some(first) = site.secrets.first() {
-        need(view, "sealed-secrets", "declaring secrets", first.name.span, errors);
+        need(
+            view,
+            "sealed-secrets",
+            "declaring secrets",
+            first.name.span,
+            errors,
+        );
     }
     if let Some(talon) = view.component("talon") {
-        need(view, "cilium", "isolating pods with Falco Talon", talon.name.span, errors);
+        need(
+            view,
+            "cilium",
+            "isolating pods with Falco Talon",
+            talon.name.span,
+            errors,
+        );
     }
 }

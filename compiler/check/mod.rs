@@ -61,6 +61,12 @@ impl<'a> SiteView<'a> {
         used.settings
             .get(setting)
             .map(|v| v.value.clone())
-            .or_else(|| self.catalog.get(component)?.setting(setting)?.default.clone())
+            .or_else(|| {
+                self.catalog
+                    .get(component)?
+                    .setting(setting)?
+                    .default
+                    .clone()
+            })
     }
 }

@@ -5,14 +5,25 @@ use crate::diag::Error;
 use crate::model::Span;
 use std::collections::BTreeMap;
 
-fn unique(kind: &'static str, scope: &'static str, items: impl Iterator<Item = (String, Span)>, errors: &mut Vec<Error>) {
+fn unique(
+    kind: &'static str,
+    scope: &'static str,
+    items: impl Iterator<Item = (String, Span)>,
+    errors: &mut Vec<Error>,
+) {
     let mut first: BTreeMap<String, Span> = BTreeMap::new();
     for (name, span) in items {
         if name.is_empty() {
             continue; // a placeholder for a name already reported as invalid
         }
         match first.get(&name) {
-            Some(first) => errors.push(Error::DuplicateName { kind, scope, name, span, first: *first }),
+            Some(first) => errors.push(Error::DuplicateName {
+                kind,
+                scope,
+                name,
+                span,
+                first: *first,
+            }),
             None => {
                 first.insert(name, span);
             }
@@ -22,14 +33,41 @@ fn unique(kind: &'static str, scope: &'static str, items: impl Iterator<Item = (
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
-    unique("node", "in a site", site.nodes.iter().map(|n| (n.name.to_string(), n.name.span)), errors);
-    unique("node address", "in a site", site.nodes.iter().map(|n| (n.address.to_string(), n.address.span)), errors);
-    unique("layer", "in a site", site.layers.iter().map(|l| (l.kind.value.as_str().to_string(), l.kind.span)), errors);
-    unique("component", "in a site", view.components().map(|c| (c.name.to_string(), c.name.span)), errors);
+    unique(
+        "node",
+        "in a site",
+        site.nodes.iter().map(|n| (n.name.to_string(), n.name.span)),
+        errors,
+    );
+    unique(
+        "node address",
+        "in a site",
+        site.nodes
+            .iter()
+            .map(|n| (n.address.to_string(), n.address.span)),
+        errors,
+    );
+    unique(
+        "layer",
+        "in a site",
+        site.layers
+            .iter()
+            .map(|l| (l.kind.value.as_str().to_string(), l.kind.span)),
+        errors,
+    );
+    unique(
+        "component",
+        "in a site",
+        view.components().map(|c| (c.name.to_string(), c.name.span)),
+        errors,
+    );
     unique(
         "gateway",
         "in a site",
-        site.layers.iter().flat_map(|l| &l.gateways).map(|g| (g.name.to_string(), g.name.span)),
+        site.layers
+            .iter()
+            .flat_map(|l| &l.gateways)
+            .map(|g| (g.name.to_string(), g.name.span)),
         errors,
     );
     // apps and databases share one space: `uses NAME` must name exactly one of them
@@ -39,17 +77,57 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         site.apps
             .iter()
             .map(|a| (a.name.to_string(), a.name.span))
-            .chain(site.databases.iter().map(|d| (d.name.to_string(), d.name.span))),
+            .chain(
+                site.databases
+                    .iter()
+                    .map(|d| (d.name.to_string(), d.name.span)),
+            ),
         errors,
     );
-    unique("secret", "in a site", site.secrets.iter().map(|s| (s.name.to_string(), s.name.span)), errors);
-    unique("policy", "in a site", site.policies.iter().map(|p| (p.name.to_string(), p.name.span)), errors);
+    unique(
+        "secret",
+        "in a site",
+        site.secrets
+            .iter()
+            .map(|s| (s.name.to_string(), s.name.span)),
+        errors,
+    );
+    unique(
+        "policy",
+        "in a site",
+        site.policies
+            .iter()
+            .map(|p| (p.name.to_string(), p.name.span)),
+        errors,
+    );
     for app in &site.apps {
-        unique("port name", "in an app", app.ports.iter().map(|p| (p.name.to_string(), p.name.span)), errors);
-        unique("port", "in an app", app.ports.iter().map(|p| (p.number.to_string(), p.number.span)), errors);
-        unique("environment variable", "in an app", app.env.iter().map(|e| (e.name.to_string(), e.name.span)), errors);
+        unique(
+            "port name",
+            "in an app",
+            app.ports.iter().map(|p| (p.name.to_string(), p.name.span)),
+            errors,
+        );
+        unique(
+            "port",
+            "in an app",
+            app.ports
+                .iter()
+                .map(|p| (p.number.to_string(), p.number.span)),
+            errors,
+        );
+        unique(
+            "environment variable",
+            "in an app",
+            app.env.iter().map(|e| (e.name.to_string(), e.name.span)),
+            errors,
+        );
     }
     for secret in &site.secrets {
-        unique("secret key", "in a secret", secret.keys.iter().map(|k| (k.value.clone(), k.span)), errors);
+        unique(
+            "secret key",
+            "in a secret",
+            secret.keys.iter().map(|k| (k.value.clone(), k.span)),
+            errors,
+        );
     }
 }

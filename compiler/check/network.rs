@@ -40,7 +40,10 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     }
     let has_site = !site.settings.name.as_str().is_empty();
     if has_site && !site.nodes.iter().any(|n| n.role == NodeRole::ControlPlane) {
-        let span = site.nodes.first().map_or(site.settings.name.span, |n| n.name.span);
+        let span = site
+            .nodes
+            .first()
+            .map_or(site.settings.name.span, |n| n.name.span);
         errors.push(Error::NoControlPlane { span });
     }
 }

@@ -5,8 +5,13 @@ use super::SiteView;
 use crate::diag::{Error, Suggestion};
 use crate::model::value::Name;
 use crate::model::{Endpoint, EnvSource, ProbeAction, Secret, Span, Spanned};
+use std::collections::BTreeMap;
 
-fn unknown<'a>(what: &'static str, name: &Spanned<Name>, known: impl Iterator<Item = &'a str>) -> Error {
+fn unknown<'a>(
+    what: &'static str,
+    name: &Spanned<Name>,
+    known: impl Iterator<Item = &'a str>,
+) -> Error {
     Error::UnknownReference {
         what,
         name: name.to_string(),
@@ -15,13 +20,25 @@ fn unknown<'a>(what: &'static str, name: &Spanned<Name>, known: impl Iterator<It
     }
 }
 
-/// The ports a flow may target on an app or database.
-pub fn exposed_ports(view: &SiteView, target: &str) -> Option<Vec<u16>> {
-    if let Some(app) = view.site.apps.iter().find(|a| a.name.as_str() == target) {
-        return Some(app.ports.iter().map(|p| p.number.value).collect());
+/// The ports each app and database exposes, by name, for resolving flows in one lookup each.
+fn exposed_ports<'a>(view: &SiteView<'a>) -> BTreeMap<&'a str, Vec<u16>> {
+    let apps = view.site.apps.iter().map(|a| {
+        (
+            a.name.as_str(),
+            a.ports.iter().map(|p| p.number.value).collect(),
+        )
+    });
+    let dbs = view
+        .site
+        .databases
+        .iter()
+        .map(|d| (d.name.as_str(), vec![d.engine.port()]));
+    // the first declaration wins, as duplicates are reported by the names rule
+    let mut map = BTreeMap::new();
+    for (name, ports) in apps.chain(dbs) {
+        map.entry(name).or_insert(ports);
     }
-    let db = view.site.databases.iter().find(|d| d.name.as_str() == target)?;
-    Some(vec![db.engine.port()])
+    map
 }
 
 fn port_list(ports: &[u16]) -> String {
@@ -38,8 +55,17 @@ fn secret_for<'a>(
     namespace: &Name,
     errors: &mut Vec<Error>,
 ) -> Option<&'a Secret> {
-    let Some(secret) = view.site.secrets.iter().find(|s| s.name.value == name.value) else {
-        errors.push(unknown("secret", name, view.site.secrets.iter().map(|s| s.name.as_str())));
+    let Some(secret) = view
+        .site
+        .secrets
+        .iter()
+        .find(|s| s.name.value == name.value)
+    else {
+        errors.push(unknown(
+            "secret",
+            name,
+            view.site.secrets.iter().map(|s| s.name.as_str()),
+        ));
         return None;
     };
     if secret.namespace.value != *namespace {
@@ -67,9 +93,15 @@ fn check_key(secret: &Secret, key: &str, span: Span, errors: &mut Vec<Error>) {
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
-    let workloads = || site.apps.iter().map(|a| a.name.as_str()).chain(site.databases.iter().map(|d| d.name.as_str()));
+    let workloads = || {
+        site.apps
+            .iter()
+            .map(|a| a.name.as_str())
+            .chain(site.databases.iter().map(|d| d.name.as_str()))
+    };
     let gateways: Vec<_> = site.layers.iter().flat_map(|l| &l.gateways).collect();
     let node_names = || site.nodes.iter().map(|n| n.name.as_str());
+    let exposed = exposed_ports(view);
     let check_nodes = |nodes: &[Spanned<Name>], errors: &mut Vec<Error>| {
         for node in nodes {
             if !site.nodes.iter().any(|n| n.name.value == node.value) {
@@ -79,16 +111,23 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     };
     for app in &site.apps {
         for used in &app.uses {
-            match exposed_ports(view, used.target.as_str()) {
+            match exposed.get(used.target.as_str()).cloned() {
                 None => errors.push(unknown("app or database", &used.target, workloads())),
                 Some(ports) => {
                     let wanted = used.port.as_ref();
                     let missing = match wanted {
-                        Some(port) => (!ports.contains(&port.value)).then_some((port.value, port.span)),
+                        Some(port) => {
+                            (!ports.contains(&port.value)).then_some((port.value, port.span))
+                        }
                         None => ports.is_empty().then_some((0, used.target.span)),
                     };
                     if let Some((port, span)) = missing {
-                        errors.push(Error::UnknownPort { target: used.target.to_string(), port, ports: port_list(&ports), span });
+                        errors.push(Error::UnknownPort {
+                            target: used.target.to_string(),
+                            port,
+                            ports: port_list(&ports),
+                            span,
+                        });
                     }
                 }
             }
@@ -105,15 +144,29 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         }
         for route in &app.routes {
             if !gateways.iter().any(|g| g.name.value == route.gateway.value) {
-                errors.push(unknown("gateway", &route.gateway, gateways.iter().map(|g| g.name.as_str())));
+                errors.push(unknown(
+                    "gateway",
+                    &route.gateway,
+                    gateways.iter().map(|g| g.name.as_str()),
+                ));
             }
             if let Some(port) = &route.port {
                 if app.port(port.value).is_none() {
                     let ports: Vec<u16> = app.ports.iter().map(|p| p.number.value).collect();
-                    errors.push(Error::UnknownPort { target: app.name.to_string(), port: port.value, ports: port_list(&ports), span: port.span });
+                    errors.push(Error::UnknownPort {
+                        target: app.name.to_string(),
+                        port: port.value,
+                        ports: port_list(&ports),
+                        span: port.span,
+                    });
                 }
             } else if app.ports.is_empty() {
-                errors.push(Error::UnknownPort { target: app.name.to_string(), port: 0, ports: "no ports".into(), span: route.span });
+                errors.push(Error::UnknownPort {
+                    target: app.name.to_string(),
+                    port: 0,
+                    ports: "no ports".into(),
+                    span: route.span,
+                });
             }
         }
         for probe in &app.probes {
@@ -123,7 +176,12 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             };
             if let Some(port) = port.filter(|p| app.port(*p).is_none()) {
                 let ports: Vec<u16> = app.ports.iter().map(|p| p.number.value).collect();
-                errors.push(Error::UnknownPort { target: app.name.to_string(), port, ports: port_list(&ports), span: probe.span });
+                errors.push(Error::UnknownPort {
+                    target: app.name.to_string(),
+                    port,
+                    ports: port_list(&ports),
+                    span: probe.span,
+                });
             }
         }
         check_nodes(&app.nodes, errors);
@@ -141,13 +199,25 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             .filter_map(|c| view.catalog.get(c.name.as_str())?.storage_class.as_deref())
             .collect();
         if !db.storage.class.as_str().is_empty() && !classes.contains(&db.storage.class.as_str()) {
-            errors.push(unknown("storage class", &db.storage.class, classes.iter().copied()));
+            errors.push(unknown(
+                "storage class",
+                &db.storage.class,
+                classes.iter().copied(),
+            ));
         }
         check_nodes(&db.nodes, errors);
     }
     for alert in &site.settings.alerts {
-        if !site.secrets.iter().any(|s| s.name.value == alert.secret.value) {
-            errors.push(unknown("secret", &alert.secret, site.secrets.iter().map(|s| s.name.as_str())));
+        if !site
+            .secrets
+            .iter()
+            .any(|s| s.name.value == alert.secret.value)
+        {
+            errors.push(unknown(
+                "secret",
+                &alert.secret,
+                site.secrets.iter().map(|s| s.name.as_str()),
+            ));
         }
     }
     for policy in &site.policies {

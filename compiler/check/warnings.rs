@@ -8,7 +8,10 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
     for app in &site.apps {
         if app.image.tag() == Some("latest") {
-            errors.push(Error::LatestTag { image: app.image.to_string(), span: app.image.span });
+            errors.push(Error::LatestTag {
+                image: app.image.to_string(),
+                span: app.image.span,
+            });
         }
     }
     for secret in &site.secrets {
@@ -20,7 +23,10 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             || site.settings.alerts.iter().any(|a| a.secret.value == *name)
             || component_settings_name(view, name.as_str());
         if !used {
-            errors.push(Error::UnusedSecret { name: name.to_string(), span: secret.name.span });
+            errors.push(Error::UnusedSecret {
+                name: name.to_string(),
+                span: secret.name.span,
+            });
         }
     }
 }

@@ -1,5 +1,5 @@
-use super::vocabulary::*;
 use super::resources;
+use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Cidr, Duration, Host, HttpPath, ImageRef, Name};
@@ -9,21 +9,46 @@ use crate::model::{
 };
 use kdl::KdlNode;
 
-
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: APP_PROPS, block: true }, cx);
+    let view = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one name",
+            props: APP_PROPS,
+            block: true,
+        },
+        cx,
+    );
     let Some(name_entry) = view.arg(0) else {
-        cx.push(Error::MissingArgument { node: "app".into(), what: "a name", example: "app web namespace=blog image=\"…\" { port 8080 }", span: view.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "app".into(),
+            what: "a name",
+            example: "app web namespace=blog image=\"…\" { port 8080 }",
+            span: view.name_span(),
+        });
         return None;
     };
     let name = value::name(name_entry, "app", cx)?;
     let namespace = namespace_of(&view, &name, cx);
     let image = match view.prop("image") {
-        Some(e) => value::parsed(e, "image", "image reference", IMAGE_EXAMPLE, ImageRef::parse, cx),
+        Some(e) => value::parsed(
+            e,
+            "image",
+            "image reference",
+            IMAGE_EXAMPLE,
+            ImageRef::parse,
+            cx,
+        ),
         None => {
-            cx.push(Error::MissingProperty { node: "app".into(), property: "image", example: IMAGE_EXAMPLE, span: view.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "app".into(),
+                property: "image",
+                example: IMAGE_EXAMPLE,
+                span: view.name_span(),
+            });
             None
         }
     }
@@ -31,7 +56,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
     let replicas = view
         .prop("replicas")
         .and_then(|e| value::integer(e, "replicas", 0, 1000, cx))
-        .map_or(Spanned::new(1, view.name_span()), |r| Spanned::new(r.value as u32, r.span));
+        .map_or(Spanned::new(1, view.name_span()), |r| {
+            Spanned::new(r.value as u32, r.span)
+        });
     let mut app = App {
         name,
         namespace,
@@ -53,12 +80,18 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
     for child in view.children(APP_CHILDREN, cx) {
         match child.name().value() {
             "port" => app.ports.extend(decode_port(child, cx)),
-            "resources" if first_of(&mut resources_seen, child, cx) => app.resources = resources::decode(child, cx),
+            "resources" if first_of(&mut resources_seen, child, cx) => {
+                app.resources = resources::decode(child, cx)
+            }
             "env" => app.env.extend(decode_env(child, cx)),
             "probe" => {
                 if let Some(probe) = decode_probe(child, cx) {
                     if let Some(first) = app.probes.iter().find(|p| p.kind == probe.kind) {
-                        cx.push(Error::DuplicateEntry { name: format!("probe {}", probe.kind.as_str()), span: probe.span, first: first.span });
+                        cx.push(Error::DuplicateEntry {
+                            name: format!("probe {}", probe.kind.as_str()),
+                            span: probe.span,
+                            first: first.span,
+                        });
                     } else {
                         app.probes.push(probe);
                     }
@@ -68,7 +101,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
             "uses" => app.uses.extend(decode_use(child, cx)),
             "egress" => app.egress.extend(decode_egress(child, cx)),
             "secret" => app.secrets.extend(decode_secret_mount(child, cx)),
-            "canary" if first_of(&mut canary_seen, child, cx) => app.canary = super::canary::decode(child, cx),
+            "canary" if first_of(&mut canary_seen, child, cx) => {
+                app.canary = super::canary::decode(child, cx)
+            }
             "nodes" if first_of(&mut nodes_seen, child, cx) => app.nodes = names(child, cx),
             _ => {}
         }
@@ -85,14 +120,40 @@ pub fn namespace_of(view: &NodeView, name: &Spanned<Name>, cx: &mut Cx) -> Spann
 
 /// A node whose arguments are all names: `nodes worker-1 worker-2`.
 pub fn names(node: &KdlNode, cx: &mut Cx) -> Vec<Spanned<Name>> {
-    let v = NodeView::new(node, &Shape { args: usize::MAX, args_text: "names", props: &[], block: false }, cx);
-    v.args().iter().filter_map(|e| value::name(e, node.name().value(), cx)).collect()
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: usize::MAX,
+            args_text: "names",
+            props: &[],
+            block: false,
+        },
+        cx,
+    );
+    v.args()
+        .iter()
+        .filter_map(|e| value::name(e, node.name().value(), cx))
+        .collect()
 }
 
 fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one port number", props: PORT_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one port number",
+            props: PORT_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "port".into(), what: "a port number", example: "port 8080 name=\"http\"", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "port".into(),
+            what: "a port number",
+            example: "port 8080 name=\"http\"",
+            span: v.name_span(),
+        });
         return None;
     };
     let number = value::port(e, "port", cx)?;
@@ -102,22 +163,48 @@ fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
         .map_or(Protocol::Http, |p| p.value);
     let name = match v.prop("name") {
         Some(e) => value::name(e, "name", cx)?,
-        None => Spanned::new(Name::parse(protocol.as_str()).expect("valid"), v.name_span()),
+        None => Spanned::new(
+            Name::parse(protocol.as_str()).expect("valid"),
+            v.name_span(),
+        ),
     };
-    Some(Port { name, number, protocol })
+    Some(Port {
+        name,
+        number,
+        protocol,
+    })
 }
 
 fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
-    let v = NodeView::new(node, &Shape { args: 2, args_text: "a name and a value", props: ENV_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 2,
+            args_text: "a name and a value",
+            props: ENV_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "env".into(), what: "a variable name", example: "env LOG_LEVEL \"info\"", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "env".into(),
+            what: "a variable name",
+            example: "env LOG_LEVEL \"info\"",
+            span: v.name_span(),
+        });
         return None;
     };
     let env_name = |s: &str| {
         let ok = !s.is_empty()
             && !s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if ok { Ok(s.to_string()) } else { Err("letters, digits, `_`, `.` and `-`, not starting with a digit".to_string()) }
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if ok {
+            Ok(s.to_string())
+        } else {
+            Err("letters, digits, `_`, `.` and `-`, not starting with a digit".to_string())
+        }
     };
     let name = value::parsed(e, "env", "variable name", "LOG_LEVEL", env_name, cx)?;
     let source = match (v.arg(1), v.prop("secret"), v.prop("key")) {
@@ -127,15 +214,29 @@ fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
             key: value::string(key, "key", cx)?,
         },
         (None, Some(_), None) => {
-            cx.push(Error::MissingProperty { node: "env".into(), property: "key", example: "\"password\"", span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "env".into(),
+                property: "key",
+                example: "\"password\"",
+                span: v.name_span(),
+            });
             return None;
         }
         (Some(literal), Some(_), _) | (Some(literal), _, Some(_)) => {
-            cx.push(Error::UnexpectedArgument { node: "env".into(), expected: "either a value or `secret=` and `key=`, not both", span: literal.span() });
+            cx.push(Error::UnexpectedArgument {
+                node: "env".into(),
+                expected: "either a value or `secret=` and `key=`, not both",
+                span: literal.span(),
+            });
             return None;
         }
         _ => {
-            cx.push(Error::MissingArgument { node: "env".into(), what: "a value or `secret=` and `key=`", example: "env DB_PASSWORD secret=\"mysql-credentials\" key=\"password\"", span: v.name_span() });
+            cx.push(Error::MissingArgument {
+                node: "env".into(),
+                what: "a value or `secret=` and `key=`",
+                example: "env DB_PASSWORD secret=\"mysql-credentials\" key=\"password\"",
+                span: v.name_span(),
+            });
             return None;
         }
     };
@@ -143,9 +244,23 @@ fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
 }
 
 fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one probe kind", props: PROBE_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one probe kind",
+            props: PROBE_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "probe".into(), what: "a kind", example: "probe readiness http=\"/healthz\" port=8080", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "probe".into(),
+            what: "a kind",
+            example: "probe readiness http=\"/healthz\" port=8080",
+            span: v.name_span(),
+        });
         return None;
     };
     let kind = value::word(e, "probe kind", ProbeKind::ALL, cx)?;
@@ -161,44 +276,98 @@ fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
         (Some(path), None) => {
             let path = value::parsed(path, "http", "path", "\"/healthz\"", HttpPath::parse, cx)?;
             let Some(port) = port else {
-                cx.push(Error::MissingProperty { node: "probe".into(), property: "port", example: "8080", span: v.name_span() });
+                cx.push(Error::MissingProperty {
+                    node: "probe".into(),
+                    property: "port",
+                    example: "8080",
+                    span: v.name_span(),
+                });
                 return None;
             };
-            ProbeAction::Http { path: path.value, port: port.value }
+            ProbeAction::Http {
+                path: path.value,
+                port: port.value,
+            }
         }
         (None, Some(tcp)) => {
             if let Some(extra) = v.prop("port") {
-                cx.push(Error::UnexpectedArgument { node: "probe".into(), expected: "`port=` only with `http=`; a TCP probe names its port in `tcp=`", span: extra.span() });
+                cx.push(Error::UnexpectedArgument {
+                    node: "probe".into(),
+                    expected: "`port=` only with `http=`; a TCP probe names its port in `tcp=`",
+                    span: extra.span(),
+                });
             }
-            ProbeAction::Tcp { port: value::port(tcp, "tcp", cx)?.value }
+            ProbeAction::Tcp {
+                port: value::port(tcp, "tcp", cx)?.value,
+            }
         }
         (Some(_), Some(tcp)) => {
-            cx.push(Error::UnexpectedArgument { node: "probe".into(), expected: "either `http=` or `tcp=`", span: tcp.span() });
+            cx.push(Error::UnexpectedArgument {
+                node: "probe".into(),
+                expected: "either `http=` or `tcp=`",
+                span: tcp.span(),
+            });
             return None;
         }
         (None, None) => {
-            cx.push(Error::MissingProperty { node: "probe".into(), property: "http", example: "\"/healthz\" port=8080 (or tcp=8080)", span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "probe".into(),
+                property: "http",
+                example: "\"/healthz\" port=8080 (or tcp=8080)",
+                span: v.name_span(),
+            });
             return None;
         }
     };
-    Some(Probe { kind: kind.value, action, period, initial_delay, span: v.span() })
+    Some(Probe {
+        kind: kind.value,
+        action,
+        period,
+        initial_delay,
+        span: v.span(),
+    })
 }
 
 fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
-    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: ROUTE_PROPS, block: true }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 0,
+            args_text: "only properties",
+            props: ROUTE_PROPS,
+            block: true,
+        },
+        cx,
+    );
     let required = |key: &'static str, example: &'static str, cx: &mut Cx| {
         let e = v.prop(key);
         if e.is_none() {
-            cx.push(Error::MissingProperty { node: "route".into(), property: key, example, span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "route".into(),
+                property: key,
+                example,
+                span: v.name_span(),
+            });
         }
         e
     };
     let gateway = required("gateway", "public", cx).and_then(|e| value::name(e, "gateway", cx));
-    let host = required("host", "\"api.example.dev\"", cx)
-        .and_then(|e| value::parsed(e, "host", "host name", "\"api.example.dev\"", Host::parse, cx));
+    let host = required("host", "\"api.example.dev\"", cx).and_then(|e| {
+        value::parsed(
+            e,
+            "host",
+            "host name",
+            "\"api.example.dev\"",
+            Host::parse,
+            cx,
+        )
+    });
     let path = match v.prop("path") {
         Some(e) => value::parsed(e, "path", "path", "\"/api\"", HttpPath::parse, cx),
-        None => Some(Spanned::new(HttpPath::parse("/").expect("valid"), v.name_span())),
+        None => Some(Spanned::new(
+            HttpPath::parse("/").expect("valid"),
+            v.name_span(),
+        )),
     };
     let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
     let mut methods = Vec::new();
@@ -207,20 +376,63 @@ fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
     for child in v.children(ROUTE_CHILDREN, cx) {
         match child.name().value() {
             "methods" if first_of(&mut methods_seen, child, cx) => {
-                let mv = NodeView::new(child, &Shape { args: usize::MAX, args_text: "methods", props: &[], block: false }, cx);
-                methods = mv.args().iter().filter_map(|e| value::word(e, "HTTP method", HttpMethod::ALL, cx)).collect();
+                let mv = NodeView::new(
+                    child,
+                    &Shape {
+                        args: usize::MAX,
+                        args_text: "methods",
+                        props: &[],
+                        block: false,
+                    },
+                    cx,
+                );
+                methods = mv
+                    .args()
+                    .iter()
+                    .filter_map(|e| value::word(e, "HTTP method", HttpMethod::ALL, cx))
+                    .collect();
             }
             "cors" if first_of(&mut cors_seen, child, cx) => {
-                let cv = NodeView::new(child, &Shape { args: usize::MAX, args_text: "origins", props: &[], block: false }, cx);
+                let cv = NodeView::new(
+                    child,
+                    &Shape {
+                        args: usize::MAX,
+                        args_text: "origins",
+                        props: &[],
+                        block: false,
+                    },
+                    cx,
+                );
                 let origin = |s: &str| {
-                    if (s.starts_with("https://") || s.starts_with("http://")) && !s.ends_with('/') || s == "*" {
+                    if (s.starts_with("https://") || s.starts_with("http://")) && !s.ends_with('/')
+                        || s == "*"
+                    {
                         Ok(s.to_string())
                     } else {
-                        Err("an origin is a scheme and host without a trailing `/`, or `*`".to_string())
+                        Err(
+                            "an origin is a scheme and host without a trailing `/`, or `*`"
+                                .to_string(),
+                        )
                     }
                 };
-                let origins = cv.args().iter().filter_map(|e| value::parsed(e, "cors", "origin", "\"https://blog.example.dev\"", origin, cx)).collect();
-                cors = Some(Cors { origins, span: cv.span() });
+                let origins = cv
+                    .args()
+                    .iter()
+                    .filter_map(|e| {
+                        value::parsed(
+                            e,
+                            "cors",
+                            "origin",
+                            "\"https://blog.example.dev\"",
+                            origin,
+                            cx,
+                        )
+                    })
+                    .collect();
+                cors = Some(Cors {
+                    origins,
+                    span: cv.span(),
+                });
             }
             _ => {}
         }
@@ -228,64 +440,157 @@ fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
     if methods.is_empty() {
         methods.push(Spanned::new(HttpMethod::Get, v.name_span()));
     }
-    Some(Route { gateway: gateway?, host: host?, path: path?, port, methods, cors, span: v.name_span() })
+    Some(Route {
+        gateway: gateway?,
+        host: host?,
+        path: path?,
+        port,
+        methods,
+        cors,
+        span: v.name_span(),
+    })
 }
 
 fn decode_use(node: &KdlNode, cx: &mut Cx) -> Option<Use> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one app or database", props: USES_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one app or database",
+            props: USES_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "uses".into(), what: "an app or database", example: "uses mysql", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "uses".into(),
+            what: "an app or database",
+            example: "uses mysql",
+            span: v.name_span(),
+        });
         return None;
     };
     let target = value::name(e, "uses", cx)?;
     let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
-    Some(Use { target, port, span: v.span() })
+    Some(Use {
+        target,
+        port,
+        span: v.span(),
+    })
 }
 
 fn decode_egress(node: &KdlNode, cx: &mut Cx) -> Option<Egress> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one destination", props: EGRESS_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one destination",
+            props: EGRESS_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "egress".into(), what: "a destination", example: "egress world port=443 why=\"RSS feeds\"", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "egress".into(),
+            what: "a destination",
+            example: "egress world port=443 why=\"RSS feeds\"",
+            span: v.name_span(),
+        });
         return None;
     };
-    let target = value::parsed(e, "egress", "egress destination", "`world`, a host name or a CIDR", |s| {
-        if s == "world" {
-            Ok(EgressTarget::World)
-        } else if s.contains('/') {
-            Cidr::parse(s).map(EgressTarget::Cidr)
-        } else {
-            Host::parse(s).map(EgressTarget::Fqdn)
-        }
-    }, cx);
+    let target = value::parsed(
+        e,
+        "egress",
+        "egress destination",
+        "`world`, a host name or a CIDR",
+        |s| {
+            if s == "world" {
+                Ok(EgressTarget::World)
+            } else if s.contains('/') {
+                Cidr::parse(s).map(EgressTarget::Cidr)
+            } else {
+                Host::parse(s).map(EgressTarget::Fqdn)
+            }
+        },
+        cx,
+    );
     let port = match v.prop("port") {
         Some(p) => value::port(p, "port", cx),
         None => {
-            cx.push(Error::MissingProperty { node: "egress".into(), property: "port", example: "443", span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "egress".into(),
+                property: "port",
+                example: "443",
+                span: v.name_span(),
+            });
             None
         }
     };
     let why = match v.prop("why") {
         Some(w) => value::string(w, "why", cx),
         None => {
-            cx.push(Error::MissingProperty { node: "egress".into(), property: "why", example: "\"RSS feeds\"", span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "egress".into(),
+                property: "why",
+                example: "\"RSS feeds\"",
+                span: v.name_span(),
+            });
             None
         }
     };
-    Some(Egress { target: target?, ports: vec![port?], why: why?, span: v.span() })
+    Some(Egress {
+        target: target?,
+        ports: vec![port?],
+        why: why?,
+        span: v.span(),
+    })
 }
 
 fn decode_secret_mount(node: &KdlNode, cx: &mut Cx) -> Option<SecretMount> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one secret name", props: SECRET_MOUNT_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one secret name",
+            props: SECRET_MOUNT_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "secret".into(), what: "a secret name", example: "secret mysql-credentials", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "secret".into(),
+            what: "a secret name",
+            example: "secret mysql-credentials",
+            span: v.name_span(),
+        });
         return None;
     };
     let secret = value::name(e, "secret", cx)?;
     let path = v
         .prop("path")
-        .and_then(|p| value::parsed(p, "path", "mount path", "\"/etc/secrets/db\"", |s| {
-            if s.starts_with('/') && !s.contains("..") { Ok(s.to_string()) } else { Err("an absolute path without `..`".to_string()) }
-        }, cx))
+        .and_then(|p| {
+            value::parsed(
+                p,
+                "path",
+                "mount path",
+                "\"/etc/secrets/db\"",
+                |s| {
+                    if s.starts_with('/') && !s.contains("..") {
+                        Ok(s.to_string())
+                    } else {
+                        Err("an absolute path without `..`".to_string())
+                    }
+                },
+                cx,
+            )
+        })
         .map(|p| p.value);
-    Some(SecretMount { secret, path, span: v.span() })
+    Some(SecretMount {
+        secret,
+        path,
+        span: v.span(),
+    })
 }

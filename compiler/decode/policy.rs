@@ -16,9 +16,23 @@ fn endpoint(text: &str) -> Result<Endpoint, String> {
 }
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Policy> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: POLICY_PROPS, block: true }, cx);
+    let view = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one name",
+            props: POLICY_PROPS,
+            block: true,
+        },
+        cx,
+    );
     let Some(e) = view.arg(0) else {
-        cx.push(Error::MissingArgument { node: "policy".into(), what: "a name", example: "policy scrape from=\"prometheus\" to=\"was\" port=8080", span: view.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "policy".into(),
+            what: "a name",
+            example: "policy scrape from=\"prometheus\" to=\"was\" port=8080",
+            span: view.name_span(),
+        });
         return None;
     };
     let name = value::name(e, "policy", cx)?;
@@ -27,25 +41,66 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Policy> {
         .and_then(|e| value::word(e, "policy action", PolicyAction::ALL, cx))
         .map_or(PolicyAction::Allow, |a| a.value);
     let side = |key: &'static str, cx: &mut Cx| match view.prop(key) {
-        Some(e) => value::parsed(e, key, "endpoint", "an app, database or component name, `namespace:NAME` or `world`", endpoint, cx),
+        Some(e) => value::parsed(
+            e,
+            key,
+            "endpoint",
+            "an app, database or component name, `namespace:NAME` or `world`",
+            endpoint,
+            cx,
+        ),
         None => {
-            cx.push(Error::MissingProperty { node: "policy".into(), property: key, example: "\"was\"", span: view.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "policy".into(),
+                property: key,
+                example: "\"was\"",
+                span: view.name_span(),
+            });
             None
         }
     };
     let from = side("from", cx);
     let to = side("to", cx);
-    let ports: Vec<Spanned<u16>> = view.prop("port").and_then(|e| value::port(e, "port", cx)).into_iter().collect();
+    let ports: Vec<Spanned<u16>> = view
+        .prop("port")
+        .and_then(|e| value::port(e, "port", cx))
+        .into_iter()
+        .collect();
     let (mut methods, mut paths) = (Vec::new(), Vec::new());
     for child in view.children(POLICY_CHILDREN, cx) {
-        let v = NodeView::new(child, &Shape { args: usize::MAX, args_text: "values", props: &[], block: false }, cx);
+        let v = NodeView::new(
+            child,
+            &Shape {
+                args: usize::MAX,
+                args_text: "values",
+                props: &[],
+                block: false,
+            },
+            cx,
+        );
         for arg in v.args() {
             if child.name().value() == "methods" {
                 methods.extend(value::word(arg, "HTTP method", HttpMethod::ALL, cx));
             } else {
-                paths.extend(value::parsed(arg, "paths", "path", "\"/api\"", HttpPath::parse, cx));
+                paths.extend(value::parsed(
+                    arg,
+                    "paths",
+                    "path",
+                    "\"/api\"",
+                    HttpPath::parse,
+                    cx,
+                ));
             }
         }
     }
-    Some(Policy { name, action, from: from?, to: to?, ports, methods, paths, span: view.span() })
+    Some(Policy {
+        name,
+        action,
+        from: from?,
+        to: to?,
+        ports,
+        methods,
+        paths,
+        span: view.span(),
+    })
 }

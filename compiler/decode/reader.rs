@@ -66,8 +66,9 @@ impl<'a> NodeView<'a> {
                             suggestion: Suggestion::new(key_text, shape.props.iter().copied()),
                             span: key.span(),
                         });
-                    } else if let Some(first) =
-                        seen.iter().find(|e| e.name().map(|n| n.value()) == Some(key_text))
+                    } else if let Some(first) = seen
+                        .iter()
+                        .find(|e| e.name().map(|n| n.value()) == Some(key_text))
                     {
                         cx.push(Error::DuplicateEntry {
                             name: key_text.to_string(),
@@ -147,11 +148,7 @@ impl<'a> NodeView<'a> {
 
 /// Reports a second occurrence of a node that may appear once, and tells the caller whether
 /// this one is the first.
-pub fn first_of(
-    slot: &mut Option<SourceSpan>,
-    node: &KdlNode,
-    cx: &mut Cx,
-) -> bool {
+pub fn first_of(slot: &mut Option<SourceSpan>, node: &KdlNode, cx: &mut Cx) -> bool {
     match slot {
         Some(first) => {
             cx.push(Error::DuplicateEntry {

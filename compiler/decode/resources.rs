@@ -15,7 +15,14 @@ pub fn quantity(entry: &KdlEntry, what: &str, cx: &mut Cx) -> Option<Spanned<Qua
                 .map(|q| Spanned::new(q, entry.span()));
         }
     }
-    value::parsed(entry, what, "quantity", "\"500m\", \"512Mi\" or \"10Gi\"", Quantity::parse, cx)
+    value::parsed(
+        entry,
+        what,
+        "quantity",
+        "\"500m\", \"512Mi\" or \"10Gi\"",
+        Quantity::parse,
+        cx,
+    )
 }
 
 /// The defaults of `docs/language.md`: a small request, memory limited to the request and CPU
@@ -37,7 +44,12 @@ fn resources_from(
     let cpu_limit =
         cpu_limit.unwrap_or_else(|| Spanned::new(Quantity::from_milli(cpu.milli() * 2), cpu.span));
     let memory_limit = memory_limit.unwrap_or_else(|| memory.clone());
-    Resources { cpu, memory, cpu_limit, memory_limit }
+    Resources {
+        cpu,
+        memory,
+        cpu_limit,
+        memory_limit,
+    }
 }
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Resources {

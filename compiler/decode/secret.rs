@@ -5,9 +5,23 @@ use crate::model::{Secret, SecretScope};
 use kdl::KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: SECRET_PROPS, block: true }, cx);
+    let view = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one name",
+            props: SECRET_PROPS,
+            block: true,
+        },
+        cx,
+    );
     let Some(e) = view.arg(0) else {
-        cx.push(Error::MissingArgument { node: "secret".into(), what: "a name", example: "secret mysql-credentials namespace=\"blog\" { keys \"password\" }", span: view.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "secret".into(),
+            what: "a name",
+            example: "secret mysql-credentials namespace=\"blog\" { keys \"password\" }",
+            span: view.name_span(),
+        });
         return None;
     };
     let name = value::name(e, "secret", cx)?;
@@ -15,7 +29,12 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
     let namespace = match view.prop("namespace") {
         Some(e) => value::name(e, "namespace", cx)?,
         None => {
-            cx.push(Error::MissingProperty { node: "secret".into(), property: "namespace", example: "\"blog\"", span: view.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "secret".into(),
+                property: "namespace",
+                example: "\"blog\"",
+                span: view.name_span(),
+            });
             return None;
         }
     };
@@ -24,7 +43,11 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
         .and_then(|e| value::word(e, "secret scope", SecretScope::ALL, cx))
         .map_or(SecretScope::Strict, |s| s.value);
     let key_name = |s: &str| {
-        if !s.is_empty() && s.len() <= 253 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        if !s.is_empty()
+            && s.len() <= 253
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
             Ok(s.to_string())
         } else {
             Err("a Secret key is letters, digits, `-`, `_` and `.`".to_string())
@@ -32,11 +55,35 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
     };
     let mut keys = Vec::new();
     for child in view.children(SECRET_CHILDREN, cx) {
-        let v = NodeView::new(child, &Shape { args: usize::MAX, args_text: "key names", props: &[], block: false }, cx);
-        keys.extend(v.args().iter().filter_map(|e| value::parsed(e, "keys", "secret key", "\"password\"", key_name, cx)));
+        let v = NodeView::new(
+            child,
+            &Shape {
+                args: usize::MAX,
+                args_text: "key names",
+                props: &[],
+                block: false,
+            },
+            cx,
+        );
+        keys.extend(
+            v.args().iter().filter_map(|e| {
+                value::parsed(e, "keys", "secret key", "\"password\"", key_name, cx)
+            }),
+        );
     }
     if keys.is_empty() {
-        cx.push(Error::MissingNode { parent: format!("secret `{}`", name.value), child: "keys", example: "keys \"password\"", span: view.name_span() });
+        cx.push(Error::MissingNode {
+            parent: format!("secret `{}`", name.value),
+            child: "keys",
+            example: "keys \"password\"",
+            span: view.name_span(),
+        });
     }
-    Some(Secret { name, namespace, scope, keys, span: view.span() })
+    Some(Secret {
+        name,
+        namespace,
+        scope,
+        keys,
+        span: view.span(),
+    })
 }

@@ -6,7 +6,6 @@ use crate::model::{Alert, AlertChannel, Network, Repo, SiteSettings, Span, Spann
 use kdl::KdlNode;
 use miette::SourceSpan;
 
-
 fn cidr(text: &str) -> Cidr {
     Cidr::parse(text).expect("valid default network")
 }
@@ -34,11 +33,25 @@ pub fn placeholder() -> SiteSettings {
 }
 
 fn missing(parent: Span, child: &'static str, example: &'static str, cx: &mut Cx) {
-    cx.push(Error::MissingNode { parent: "`site`".into(), child, example, span: parent });
+    cx.push(Error::MissingNode {
+        parent: "`site`".into(),
+        child,
+        example,
+        span: parent,
+    });
 }
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
-    let view = NodeView::new(node, &Shape { args: 1, args_text: "one name", props: &[], block: true }, cx);
+    let view = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one name",
+            props: &[],
+            block: true,
+        },
+        cx,
+    );
     let mut settings = placeholder();
     match view.arg(0) {
         Some(entry) => {
@@ -57,43 +70,97 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
     for child in view.children(SITE_CHILDREN, cx) {
         match child.name().value() {
             "domain" if first_of(&mut domain, child, cx) => {
-                let v = NodeView::new(child, &Shape { args: 1, args_text: "one host name", props: &[], block: false }, cx);
-                settings.domain = v
-                    .arg(0)
-                    .and_then(|e| value::parsed(e, "domain", "host name", "\"example.dev\"", Host::parse, cx));
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 1,
+                        args_text: "one host name",
+                        props: &[],
+                        block: false,
+                    },
+                    cx,
+                );
+                settings.domain = v.arg(0).and_then(|e| {
+                    value::parsed(e, "domain", "host name", "\"example.dev\"", Host::parse, cx)
+                });
             }
             "repo" if first_of(&mut repo, child, cx) => decode_repo(child, &mut settings.repo, cx),
-            "kubernetes" if first_of(&mut kubernetes, child, cx) => decode_kubernetes(child, &mut settings, cx),
-            "network" if first_of(&mut network, child, cx) => decode_network(child, &mut settings.network, cx),
+            "kubernetes" if first_of(&mut kubernetes, child, cx) => {
+                decode_kubernetes(child, &mut settings, cx)
+            }
+            "network" if first_of(&mut network, child, cx) => {
+                decode_network(child, &mut settings.network, cx)
+            }
             "alert" => settings.alerts.extend(decode_alert(child, cx)),
             _ => {}
         }
     }
     if repo.is_none() {
-        missing(view.name_span(), "repo", "repo \"https://github.com/me/site\" revision=\"main\" path=\"out\"", cx);
+        missing(
+            view.name_span(),
+            "repo",
+            "repo \"https://github.com/me/site\" revision=\"main\" path=\"out\"",
+            cx,
+        );
     }
     if kubernetes.is_none() {
-        missing(view.name_span(), "kubernetes", "kubernetes \"1.31.13\" runtime=\"containerd\" runtime-version=\"2.1.5\"", cx);
+        missing(
+            view.name_span(),
+            "kubernetes",
+            "kubernetes \"1.31.13\" runtime=\"containerd\" runtime-version=\"2.1.5\"",
+            cx,
+        );
     }
     settings
 }
 
 fn decode_repo(node: &KdlNode, repo: &mut Repo, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one URL", props: REPO_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one URL",
+            props: REPO_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let url_example = "\"https://github.com/me/site\" or \"git@github.com:me/site.git\"";
     match v.arg(0) {
         Some(entry) => {
-            if let Some(url) = value::parsed(entry, "repo", "repository URL", url_example, check_repo_url, cx) {
+            if let Some(url) = value::parsed(
+                entry,
+                "repo",
+                "repository URL",
+                url_example,
+                check_repo_url,
+                cx,
+            ) {
                 repo.url = url;
             }
         }
-        None => cx.push(Error::MissingArgument { node: "repo".into(), what: "a URL", example: "repo \"https://github.com/me/site\"", span: v.name_span() }),
+        None => cx.push(Error::MissingArgument {
+            node: "repo".into(),
+            what: "a URL",
+            example: "repo \"https://github.com/me/site\"",
+            span: v.name_span(),
+        }),
     }
-    if let Some(rev) = v.prop("revision").and_then(|e| value::string(e, "revision", cx)) {
+    if let Some(rev) = v
+        .prop("revision")
+        .and_then(|e| value::string(e, "revision", cx))
+    {
         repo.revision = rev.value;
     }
     if let Some(path) = v.prop("path").and_then(|e| {
-        value::parsed(e, "path", "repository path", "\"out\" or \"clusters/home/out\"", check_repo_path, cx)
+        value::parsed(
+            e,
+            "path",
+            "repository path",
+            "\"out\" or \"clusters/home/out\"",
+            check_repo_path,
+            cx,
+        )
     }) {
         repo.path = path.value;
     }
@@ -120,15 +187,30 @@ fn check_repo_path(text: &str) -> Result<String, String> {
 }
 
 fn decode_kubernetes(node: &KdlNode, settings: &mut SiteSettings, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one version", props: KUBERNETES_PROPS, block: false }, cx);
-    let version = |e, what, cx: &mut Cx| value::parsed(e, what, "version", "\"1.31.13\"", Version::parse, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one version",
+            props: KUBERNETES_PROPS,
+            block: false,
+        },
+        cx,
+    );
+    let version =
+        |e, what, cx: &mut Cx| value::parsed(e, what, "version", "\"1.31.13\"", Version::parse, cx);
     match v.arg(0) {
         Some(entry) => {
             if let Some(k) = version(entry, "kubernetes", cx) {
                 settings.kubernetes = k;
             }
         }
-        None => cx.push(Error::MissingArgument { node: "kubernetes".into(), what: "a version", example: "kubernetes \"1.31.13\"", span: v.name_span() }),
+        None => cx.push(Error::MissingArgument {
+            node: "kubernetes".into(),
+            what: "a version",
+            example: "kubernetes \"1.31.13\"",
+            span: v.name_span(),
+        }),
     }
     if let Some(entry) = v.prop("runtime") {
         value::word(entry, "container runtime", &[("containerd", ())], cx);
@@ -139,14 +221,29 @@ fn decode_kubernetes(node: &KdlNode, settings: &mut SiteSettings, cx: &mut Cx) {
                 settings.runtime_version = rv;
             }
         }
-        None => cx.push(Error::MissingProperty { node: "kubernetes".into(), property: "runtime-version", example: "\"2.1.5\"", span: v.name_span() }),
+        None => cx.push(Error::MissingProperty {
+            node: "kubernetes".into(),
+            property: "runtime-version",
+            example: "\"2.1.5\"",
+            span: v.name_span(),
+        }),
     }
 }
 
 fn decode_network(node: &KdlNode, network: &mut Network, cx: &mut Cx) {
-    let v = NodeView::new(node, &Shape { args: 0, args_text: "only properties", props: NETWORK_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 0,
+            args_text: "only properties",
+            props: NETWORK_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let get = |key, cx: &mut Cx| {
-        v.prop(key).and_then(|e| value::parsed(e, key, "CIDR", "\"10.244.0.0/16\"", Cidr::parse, cx))
+        v.prop(key)
+            .and_then(|e| value::parsed(e, key, "CIDR", "\"10.244.0.0/16\"", Cidr::parse, cx))
     };
     network.nodes = get("nodes", cx);
     if let Some(pods) = get("pods", cx) {
@@ -158,18 +255,40 @@ fn decode_network(node: &KdlNode, network: &mut Network, cx: &mut Cx) {
 }
 
 fn decode_alert(node: &KdlNode, cx: &mut Cx) -> Option<Alert> {
-    let v = NodeView::new(node, &Shape { args: 1, args_text: "one channel", props: ALERT_PROPS, block: false }, cx);
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one channel",
+            props: ALERT_PROPS,
+            block: false,
+        },
+        cx,
+    );
     let Some(entry) = v.arg(0) else {
-        cx.push(Error::MissingArgument { node: "alert".into(), what: "a channel", example: "alert discord secret=\"discord-webhook\"", span: v.name_span() });
+        cx.push(Error::MissingArgument {
+            node: "alert".into(),
+            what: "a channel",
+            example: "alert discord secret=\"discord-webhook\"",
+            span: v.name_span(),
+        });
         return None;
     };
     let channel = value::word(entry, "alert channel", AlertChannel::ALL, cx);
     let secret = match v.prop("secret") {
         Some(e) => value::name(e, "secret", cx),
         None => {
-            cx.push(Error::MissingProperty { node: "alert".into(), property: "secret", example: "\"discord-webhook\"", span: v.name_span() });
+            cx.push(Error::MissingProperty {
+                node: "alert".into(),
+                property: "secret",
+                example: "\"discord-webhook\"",
+                span: v.name_span(),
+            });
             None
         }
     };
-    Some(Alert { channel: channel?, secret: secret? })
+    Some(Alert {
+        channel: channel?,
+        secret: secret?,
+    })
 }

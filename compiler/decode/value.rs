@@ -60,7 +60,13 @@ pub fn boolean(entry: &KdlEntry, what: &str, cx: &mut Cx) -> Option<bool> {
 }
 
 /// An integer within `min..=max`.
-pub fn integer(entry: &KdlEntry, what: &str, min: i128, max: i128, cx: &mut Cx) -> Option<Spanned<i128>> {
+pub fn integer(
+    entry: &KdlEntry,
+    what: &str,
+    min: i128,
+    max: i128,
+    cx: &mut Cx,
+) -> Option<Spanned<i128>> {
     match entry.value() {
         KdlValue::Integer(i) if (min..=max).contains(i) => Some(Spanned::new(*i, entry.span())),
         KdlValue::Integer(i) => {
@@ -94,7 +100,13 @@ pub fn port(entry: &KdlEntry, what: &str, cx: &mut Cx) -> Option<Spanned<u16>> {
             None
         }
         _ => {
-            wrong_type(entry, what, "a port number", "a bare number, like `8080`", cx);
+            wrong_type(
+                entry,
+                what,
+                "a port number",
+                "a bare number, like `8080`",
+                cx,
+            );
             None
         }
     }
@@ -138,7 +150,14 @@ pub fn name(entry: &KdlEntry, what: &str, cx: &mut Cx) -> Option<Spanned<Name>> 
             return None;
         }
     }
-    parsed(entry, what, "name", "`blog-was` (lowercase letters, digits, `-`)", Name::parse, cx)
+    parsed(
+        entry,
+        what,
+        "name",
+        "`blog-was` (lowercase letters, digits, `-`)",
+        Name::parse,
+        cx,
+    )
 }
 
 /// One of a fixed set of words.

@@ -2,7 +2,9 @@
 //! shapes from here, and a test checks that `docs/language.md` documents each word, so the
 //! reference cannot drift from what is accepted.
 
-pub const TOP_LEVEL: &[&str] = &["app", "database", "layer", "node", "policy", "secret", "site"];
+pub const TOP_LEVEL: &[&str] = &[
+    "app", "database", "layer", "node", "policy", "secret", "site",
+];
 
 pub const SITE_CHILDREN: &[&str] = &["alert", "domain", "kubernetes", "network", "repo"];
 pub const REPO_PROPS: &[&str] = &["revision", "path"];
@@ -21,7 +23,16 @@ pub const GATEWAY_CHILDREN: &[&str] = &["host"];
 
 pub const APP_PROPS: &[&str] = &["image", "namespace", "replicas"];
 pub const APP_CHILDREN: &[&str] = &[
-    "canary", "egress", "env", "nodes", "port", "probe", "resources", "route", "secret", "uses",
+    "canary",
+    "egress",
+    "env",
+    "nodes",
+    "port",
+    "probe",
+    "resources",
+    "route",
+    "secret",
+    "uses",
 ];
 pub const PORT_PROPS: &[&str] = &["name", "protocol"];
 pub const ENV_PROPS: &[&str] = &["secret", "key"];

@@ -95,7 +95,10 @@ pub enum Error {
 
     /// A property or a node that may appear once appears twice.
     #[error("`{name}` is given twice")]
-    #[diagnostic(code(labc::decode::duplicate_entry), help("keep one of them; KDL would silently take the last"))]
+    #[diagnostic(
+        code(labc::decode::duplicate_entry),
+        help("keep one of them; KDL would silently take the last")
+    )]
     DuplicateEntry {
         name: String,
         #[label("given again here")]
@@ -117,7 +120,10 @@ pub enum Error {
 
     /// A setting of a stdlib component is set to a value of the wrong type.
     #[error("setting `{setting}` of `{component}` expects {expected}: {reason}")]
-    #[diagnostic(code(labc::component::setting_type), help("see the settings of `{component}` in docs/language.md"))]
+    #[diagnostic(
+        code(labc::component::setting_type),
+        help("see the settings of `{component}` in docs/language.md")
+    )]
     InvalidSetting {
         component: String,
         setting: String,
@@ -214,7 +220,10 @@ pub enum Error {
 
     /// A required property is missing.
     #[error("`{node}` needs `{property}=`")]
-    #[diagnostic(code(labc::decode::missing_property), help("add `{property}={example}`"))]
+    #[diagnostic(
+        code(labc::decode::missing_property),
+        help("add `{property}={example}`")
+    )]
     MissingProperty {
         node: String,
         property: &'static str,
@@ -225,7 +234,10 @@ pub enum Error {
 
     /// A layer every site needs is missing.
     #[error("the site has no `{layer}` layer")]
-    #[diagnostic(code(labc::layer::missing_required), help("{why}; add `layer {layer} {{ {example} }}`"))]
+    #[diagnostic(
+        code(labc::layer::missing_required),
+        help("{why}; add `layer {layer} {{ {example} }}`")
+    )]
     MissingRequiredLayer {
         layer: &'static str,
         why: &'static str,
@@ -236,7 +248,10 @@ pub enum Error {
 
     /// Nesting is deeper than labc reads.
     #[error("the file nests blocks {depth} deep; labc reads at most {limit}")]
-    #[diagnostic(code(labc::syntax::too_deep), help("a site needs at most 4 levels of nesting; check for unbalanced braces"))]
+    #[diagnostic(
+        code(labc::syntax::too_deep),
+        help("a site needs at most 4 levels of nesting; check for unbalanced braces")
+    )]
     NestingTooDeep {
         depth: usize,
         limit: usize,
@@ -261,7 +276,10 @@ pub enum Error {
 
     /// A node's address is outside the site's node network.
     #[error("address {address} is outside the node network {network}")]
-    #[diagnostic(code(labc::network::address_outside), help("use an address inside {network}, or widen `network nodes=`"))]
+    #[diagnostic(
+        code(labc::network::address_outside),
+        help("use an address inside {network}, or widen `network nodes=`")
+    )]
     NodeOutsideNetwork {
         address: String,
         network: String,
@@ -273,7 +291,10 @@ pub enum Error {
 
     /// The site has no control-plane node.
     #[error("the site has no control-plane node")]
-    #[diagnostic(code(labc::node::no_control_plane), help("kubeadm needs one node with `role=control-plane` to initialise the cluster"))]
+    #[diagnostic(
+        code(labc::node::no_control_plane),
+        help("kubeadm needs one node with `role=control-plane` to initialise the cluster")
+    )]
     NoControlPlane {
         #[label("no node, starting with this one, has role=control-plane")]
         span: SourceSpan,
@@ -281,7 +302,10 @@ pub enum Error {
 
     /// The site file is not UTF-8.
     #[error("the site file is not valid UTF-8")]
-    #[diagnostic(code(labc::syntax::not_utf8), help("KDL files are UTF-8; re-save the file in that encoding"))]
+    #[diagnostic(
+        code(labc::syntax::not_utf8),
+        help("KDL files are UTF-8; re-save the file in that encoding")
+    )]
     NotUtf8 {
         #[label("invalid byte here")]
         span: SourceSpan,
@@ -289,7 +313,10 @@ pub enum Error {
 
     /// A name would make a path leave its folder in `out/`.
     #[error("`{name}` would write outside `out/`")]
-    #[diagnostic(code(labc::name::escapes_out), help("names become file names in `out/`; use lowercase letters, digits and `-`"))]
+    #[diagnostic(
+        code(labc::name::escapes_out),
+        help("names become file names in `out/`; use lowercase letters, digits and `-`")
+    )]
     PathEscape {
         name: String,
         #[label("this name")]
@@ -298,7 +325,10 @@ pub enum Error {
 
     /// A component a site needs for one of its features is not in any layer.
     #[error("{feature} needs `{component}`, which the site does not have")]
-    #[diagnostic(code(labc::require::component), help("add `{component}` to `layer {layer}`"))]
+    #[diagnostic(
+        code(labc::require::component),
+        help("add `{component}` to `layer {layer}`")
+    )]
     RequirementMissing {
         feature: String,
         component: &'static str,
@@ -309,7 +339,10 @@ pub enum Error {
 
     /// A stdlib component needs another component the site does not have.
     #[error("`{component}` needs `{needs}`, which the site does not have")]
-    #[diagnostic(code(labc::component::missing_dependency), help("add `{needs}` to `layer {layer}`"))]
+    #[diagnostic(
+        code(labc::component::missing_dependency),
+        help("add `{needs}` to `layer {layer}`")
+    )]
     ComponentDependencyMissing {
         component: String,
         needs: String,
@@ -333,7 +366,10 @@ pub enum Error {
 
     /// A route's host is not served by its gateway.
     #[error("host `{host}` is not one of gateway `{gateway}`'s hosts")]
-    #[diagnostic(code(labc::route::host_not_on_gateway), help("add `host \"{host}\"` to gateway `{gateway}`, or route a host it serves"))]
+    #[diagnostic(
+        code(labc::route::host_not_on_gateway),
+        help("add `host \"{host}\"` to gateway `{gateway}`, or route a host it serves")
+    )]
     RouteHostNotOnGateway {
         host: String,
         gateway: String,
@@ -355,7 +391,10 @@ pub enum Error {
 
     /// KDL type annotations are not part of the site language.
     #[error("type annotation `({annotation})` is not supported")]
-    #[diagnostic(code(labc::decode::type_annotation), help("labc knows the type of every property; remove the annotation"))]
+    #[diagnostic(
+        code(labc::decode::type_annotation),
+        help("labc knows the type of every property; remove the annotation")
+    )]
     TypeAnnotation {
         annotation: String,
         #[label("here")]
@@ -364,7 +403,10 @@ pub enum Error {
 
     /// A node has more positional arguments than it takes.
     #[error("`{node}` takes {expected}")]
-    #[diagnostic(code(labc::decode::unexpected_argument), help("remove the extra value, or name it as a property (`key=value`)"))]
+    #[diagnostic(
+        code(labc::decode::unexpected_argument),
+        help("remove the extra value, or name it as a property (`key=value`)")
+    )]
     UnexpectedArgument {
         node: String,
         expected: &'static str,
@@ -374,7 +416,10 @@ pub enum Error {
 
     /// A node that takes no block was given one.
     #[error("`{node}` does not take a block")]
-    #[diagnostic(code(labc::decode::unexpected_block), help("remove the `{{ … }}` after `{node}`"))]
+    #[diagnostic(
+        code(labc::decode::unexpected_block),
+        help("remove the `{{ … }}` after `{node}`")
+    )]
     UnexpectedBlock {
         node: String,
         #[label("this block")]
@@ -472,7 +517,11 @@ pub enum Error {
 
     /// A declared secret no app, database or alert uses.
     #[error("secret `{name}` is declared but never used")]
-    #[diagnostic(code(labc::secret::unused), severity(Warning), help("remove it, or reference it from an app (`secret {name}` or `env … secret={name}`)"))]
+    #[diagnostic(
+        code(labc::secret::unused),
+        severity(Warning),
+        help("remove it, or reference it from an app (`secret {name}` or `env … secret={name}`)")
+    )]
     UnusedSecret {
         name: String,
         #[label("declared here")]
@@ -493,7 +542,10 @@ pub enum Error {
 
     /// A component is placed in a layer it does not belong to.
     #[error("`{component}` belongs to layer `{expected}`, not `{found}`")]
-    #[diagnostic(code(labc::layer::wrong_layer), help("move `{component}` into `layer {expected}`"))]
+    #[diagnostic(
+        code(labc::layer::wrong_layer),
+        help("move `{component}` into `layer {expected}`")
+    )]
     WrongLayer {
         component: String,
         expected: String,

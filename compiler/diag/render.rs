@@ -92,7 +92,11 @@ fn json(diagnostics: &[Located]) -> String {
                 end_line,
                 end_column,
                 code: d.error.code_str(),
-                severity: if d.error.is_warning() { "warning" } else { "error" },
+                severity: if d.error.is_warning() {
+                    "warning"
+                } else {
+                    "error"
+                },
                 message: d.error.to_string(),
                 help: d.error.help().map(|h| h.to_string()),
             }

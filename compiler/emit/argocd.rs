@@ -99,7 +99,10 @@ fn meta(site: &Site, name: &str, wave: Option<i64>) -> Meta {
     Meta {
         name: name.to_string(),
         namespace: ARGOCD_NAMESPACE.into(),
-        annotations: wave.map(|w| (WAVE.to_string(), w.to_string())).into_iter().collect(),
+        annotations: wave
+            .map(|w| (WAVE.to_string(), w.to_string()))
+            .into_iter()
+            .collect(),
         labels: labels::of(name, site.settings.name.as_str()),
         finalizers: Vec::new(),
     }
@@ -110,7 +113,14 @@ pub fn apps_project(site: &Site) -> String {
     format!("{}-apps", site.settings.name)
 }
 
-fn application(site: &Site, name: &str, folder: &str, namespace: &str, project: String, wave: i64) -> Application {
+fn application(
+    site: &Site,
+    name: &str,
+    folder: &str,
+    namespace: &str,
+    project: String,
+    wave: i64,
+) -> Application {
     let repo = &site.settings.repo;
     let mut metadata = meta(site, name, Some(wave));
     metadata.finalizers.push(FINALIZER.into());
@@ -119,7 +129,10 @@ fn application(site: &Site, name: &str, folder: &str, namespace: &str, project: 
         kind: "Application",
         metadata,
         spec: ApplicationSpec {
-            destination: Destination { namespace: namespace.to_string(), server: IN_CLUSTER },
+            destination: Destination {
+                namespace: namespace.to_string(),
+                server: IN_CLUSTER,
+            },
             project,
             source: Source {
                 path: format!("{}/{folder}", repo.path),
@@ -127,7 +140,10 @@ fn application(site: &Site, name: &str, folder: &str, namespace: &str, project: 
                 target_revision: repo.revision.clone(),
             },
             sync_policy: SyncPolicy {
-                automated: Automated { prune: true, self_heal: true },
+                automated: Automated {
+                    prune: true,
+                    self_heal: true,
+                },
                 sync_options: vec!["PruneLast=true"],
             },
         },
@@ -146,7 +162,10 @@ pub fn emit(site: &Site, graph: &Graph, files: &mut Files) {
             description: format!("the workloads of site {}", site.settings.name),
             destinations: namespaces
                 .iter()
-                .map(|ns| Destination { namespace: ns.to_string(), server: IN_CLUSTER })
+                .map(|ns| Destination {
+                    namespace: ns.to_string(),
+                    server: IN_CLUSTER,
+                })
                 .collect(),
             source_repos: vec![repo.url.value.clone()],
         },
@@ -157,23 +176,51 @@ pub fn emit(site: &Site, graph: &Graph, files: &mut Files) {
     // so they sync through the `default` project and the apps' project may create nothing
     // outside its namespaces.
     let ns_app_name = format!("{}-namespaces", site.settings.name);
-    let ns_app = application(site, &ns_app_name, namespace::FOLDER, "default", "default".into(), -1);
+    let ns_app = application(
+        site,
+        &ns_app_name,
+        namespace::FOLDER,
+        "default",
+        "default".into(),
+        -1,
+    );
     files.object(object_path(FOLDER, "Application", &ns_app_name), &ns_app);
 
     let workloads = site
         .apps
         .iter()
         .map(|a| (VertexKind::App, a.name.as_str(), a.namespace.as_str()))
-        .chain(site.databases.iter().map(|d| (VertexKind::Database, d.name.as_str(), d.namespace.as_str())));
+        .chain(
+            site.databases
+                .iter()
+                .map(|d| (VertexKind::Database, d.name.as_str(), d.namespace.as_str())),
+        );
     for (kind, name, ns) in workloads {
         let wave = i64::from(graph.wave(kind, name));
-        let app = application(site, name, &workload::folder(name), ns, project.clone(), wave);
+        let app = application(
+            site,
+            name,
+            &workload::folder(name),
+            ns,
+            project.clone(),
+            wave,
+        );
         files.object(object_path(FOLDER, "Application", name), &app);
     }
 
     // The root Application, applied once by hand (`kubectl apply -f bootstrap/`); from then on
     // Argo CD syncs every Application above from git, including changes to this file's folder.
-    let mut root = application(site, &format!("{}-root", site.settings.name), FOLDER, ARGOCD_NAMESPACE, "default".into(), 0);
+    let mut root = application(
+        site,
+        &format!("{}-root", site.settings.name),
+        FOLDER,
+        ARGOCD_NAMESPACE,
+        "default".into(),
+        0,
+    );
     root.metadata.annotations.clear();
-    files.object(object_path("bootstrap", "Application", &root.metadata.name), &root);
+    files.object(
+        object_path("bootstrap", "Application", &root.metadata.name),
+        &root,
+    );
 }

@@ -39,7 +39,10 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
     let ns = db.namespace.as_str();
     let dir = folder(name);
     let engine = db.engine.value;
-    files.object(object_path(&dir, "ServiceAccount", name), &service_account(name, ns, site));
+    files.object(
+        object_path(&dir, "ServiceAccount", name),
+        &service_account(name, ns, site),
+    );
 
     let port = i32::from(engine.port());
     let service = Service {
@@ -62,28 +65,50 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
     files.object(object_path(&dir, "Service", name), &service);
 
     let mut volumes = Vec::new();
-    let mut mounts = vec![VolumeMount { name: "data".into(), mount_path: engine.data_dir().into(), ..Default::default() }];
+    let mut mounts = vec![VolumeMount {
+        name: "data".into(),
+        mount_path: engine.data_dir().into(),
+        ..Default::default()
+    }];
     for (volume_name, path) in scratch_dirs(engine) {
         let (volume, mount) = pod::scratch(volume_name, path);
         volumes.push(volume);
         mounts.push(mount);
     }
-    let env = db.secret.as_ref().map(|secret| {
+    let mut env: Vec<EnvVar> = Vec::new();
+    if engine == Engine::Postgres {
+        // initdb refuses a non-empty folder, and a fresh volume's root holds lost+found
+        env.push(EnvVar {
+            name: "PGDATA".into(),
+            value: Some(format!("{}/pgdata", engine.data_dir())),
+            ..Default::default()
+        });
+    }
+    env.extend(db.secret.as_ref().map(|secret| {
         let (var, key) = password_env(engine);
-        vec![EnvVar {
+        EnvVar {
             name: var.into(),
             value_from: Some(EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector { name: secret.to_string(), key: key.into(), optional: Some(false) }),
+                secret_key_ref: Some(SecretKeySelector {
+                    name: secret.to_string(),
+                    key: key.into(),
+                    optional: Some(false),
+                }),
                 ..Default::default()
             }),
             ..Default::default()
-        }]
-    });
+        }
+    }));
     let mut container = Container {
         name: engine.as_str().into(),
         image: Some(format!("{}:{}", engine.image(), db.version.value)),
-        ports: Some(vec![ContainerPort { name: Some("tcp".into()), container_port: port, protocol: Some("TCP".into()), ..Default::default() }]),
-        env,
+        ports: Some(vec![ContainerPort {
+            name: Some("tcp".into()),
+            container_port: port,
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        }]),
+        env: (!env.is_empty()).then_some(env),
         resources: Some(pod::resources(&db.resources)),
         security_context: Some(pod::container_security()),
         volume_mounts: Some(mounts),
@@ -92,12 +117,18 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
     pod::probes(&mut container, &[], Some(engine.port()));
 
     let claim = PersistentVolumeClaim {
-        metadata: ObjectMeta { name: Some("data".into()), ..Default::default() },
+        metadata: ObjectMeta {
+            name: Some("data".into()),
+            ..Default::default()
+        },
         spec: Some(PersistentVolumeClaimSpec {
             access_modes: Some(vec!["ReadWriteOnce".into()]),
             storage_class_name: Some(db.storage.class.to_string()),
             resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".into(), Quantity(db.storage.size.to_string()))])),
+                requests: Some(BTreeMap::from([(
+                    "storage".into(),
+                    Quantity(db.storage.size.to_string()),
+                )])),
                 ..Default::default()
             }),
             ..Default::default()
@@ -110,10 +141,22 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
             replicas: Some(1),
             service_name: Some(name.to_string()),
             revision_history_limit: Some(3),
-            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
+            selector: LabelSelector {
+                match_labels: Some(labels::selector(name)),
+                ..Default::default()
+            },
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(labels::pod(name, site.settings.name.as_str())), ..Default::default() }),
-                spec: Some(pod::spec(name, container, volumes, Some(engine.user_id()), &db.nodes)),
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels::pod(name, site.settings.name.as_str())),
+                    ..Default::default()
+                }),
+                spec: Some(pod::spec(
+                    name,
+                    container,
+                    volumes,
+                    Some(engine.user_id()),
+                    &db.nodes,
+                )),
             },
             volume_claim_templates: Some(vec![claim]),
             ..Default::default()

@@ -1,6 +1,6 @@
-//! Phase 5: objects from the checked site. One file per back end; each adds files to the one
-//! `Files` map, keyed by their path in `out/`. Emitting cannot fail: the checker has already
-//! rejected everything an emitter could not express.
+//! Phase 5: objects from the checked site. One file per back end; each adds files to a `Files`
+//! map keyed by their path in `out/`. Emitting cannot fail: the checker has already rejected
+//! everything an emitter could not express.
 
 mod argocd;
 mod database;
@@ -14,23 +14,68 @@ mod workload;
 pub use files::Files;
 
 use crate::graph::Graph;
-use crate::model::Site;
+use crate::model::{App, Database, Site};
 use crate::stdlib::Catalog;
+use network_policy::Flows;
 
-/// Everything `out/` will hold, but the index.
+/// Whether the site's layers include the component.
+pub fn has_component(site: &Site, name: &str) -> bool {
+    site.layers
+        .iter()
+        .flat_map(|l| &l.components)
+        .any(|c| c.name.as_str() == name)
+}
+
+/// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
+/// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     let _ = catalog;
-    let mut files = Files::default();
+    let flows = Flows::new(site);
+    let cilium = has_component(site, "cilium");
+    let app = |app: &App, files: &mut Files| {
+        workload::emit(site, app, files);
+        if cilium {
+            network_policy::emit_app(site, app, &flows, files);
+        }
+    };
+    let database = |db: &Database, files: &mut Files| {
+        database::emit(site, db, files);
+        if cilium {
+            network_policy::emit_database(site, db, &flows, files);
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = site.apps.len().div_ceil(threads).max(64);
+    let mut files = std::thread::scope(|scope| {
+        let handles: Vec<_> = site
+            .apps
+            .chunks(chunk)
+            .map(|apps| {
+                scope.spawn(move || {
+                    let mut files = Files::default();
+                    for a in apps {
+                        app(a, &mut files);
+                    }
+                    files
+                })
+            })
+            .collect();
+        let mut files = Files::default();
+        for db in &site.databases {
+            database(db, &mut files);
+        }
+        for handle in handles {
+            // a panic in an emitter is a bug; pass it on rather than write a partial out/
+            match handle.join() {
+                Ok(part) => files.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        files
+    });
     namespace::emit(site, &mut files);
-    for app in &site.apps {
-        workload::emit(site, app, &mut files);
-    }
-    for db in &site.databases {
-        database::emit(site, db, &mut files);
-    }
-    if site.layers.iter().flat_map(|l| &l.components).any(|c| c.name.as_str() == "cilium") {
-        network_policy::emit(site, &mut files);
-    }
     argocd::emit(site, graph, &mut files);
     files
 }

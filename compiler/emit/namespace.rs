@@ -19,17 +19,28 @@ pub fn names(site: &Site) -> BTreeSet<&str> {
 }
 
 pub fn emit(site: &Site, files: &mut Files) {
-    let mesh = site.layers.iter().flat_map(|l| &l.components).any(|c| c.name.as_str() == "istio");
+    let mesh = site
+        .layers
+        .iter()
+        .flat_map(|l| &l.components)
+        .any(|c| c.name.as_str() == "istio");
     for name in names(site) {
         let mut labels = labels::of(name, site.settings.name.as_str());
         for mode in ["enforce", "audit", "warn"] {
-            labels.insert(format!("pod-security.kubernetes.io/{mode}"), "restricted".into());
+            labels.insert(
+                format!("pod-security.kubernetes.io/{mode}"),
+                "restricted".into(),
+            );
         }
         if mesh {
             labels.insert("istio-injection".into(), "enabled".into());
         }
         let namespace = Namespace {
-            metadata: ObjectMeta { name: Some(name.to_string()), labels: Some(labels), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(name.to_string()),
+                labels: Some(labels),
+                ..Default::default()
+            },
             ..Default::default()
         };
         files.object(object_path(FOLDER, "Namespace", name), &namespace);

@@ -100,7 +100,13 @@ fn pods(name: &str, namespace: &str) -> Selector {
 }
 
 fn tcp(ports: impl IntoIterator<Item = u16>) -> Vec<PortRule> {
-    let ports: Vec<Port> = ports.into_iter().map(|p| Port { port: p.to_string(), protocol: "TCP" }).collect();
+    let ports: Vec<Port> = ports
+        .into_iter()
+        .map(|p| Port {
+            port: p.to_string(),
+            protocol: "TCP",
+        })
+        .collect();
     vec![PortRule { ports, rules: None }]
 }
 
@@ -114,8 +120,13 @@ fn dns() -> Rule {
             ]),
         }],
         to_ports: vec![PortRule {
-            ports: vec![Port { port: "53".into(), protocol: "ANY" }],
-            rules: Some(L7 { dns: vec![DnsRule { match_pattern: "*" }] }),
+            ports: vec![Port {
+                port: "53".into(),
+                protocol: "ANY",
+            }],
+            rules: Some(L7 {
+                dns: vec![DnsRule { match_pattern: "*" }],
+            }),
         }],
         ..Default::default()
     }
@@ -135,38 +146,74 @@ fn istiod() -> Rule {
     }
 }
 
-/// The port a flow to `target` uses: the one named on `uses`, else the target's first port.
-pub fn flow_port(site: &Site, target: &str, declared: Option<u16>) -> Option<(String, u16)> {
-    if let Some(app) = site.apps.iter().find(|a| a.name.as_str() == target) {
-        let port = declared.or_else(|| app.ports.first().map(|p| p.number.value))?;
-        return Some((app.namespace.to_string(), port));
-    }
-    let db = site.databases.iter().find(|d| d.name.as_str() == target)?;
-    Some((db.namespace.to_string(), declared.unwrap_or(db.engine.port())))
+/// What every workload's policy needs to know about the rest of the site.
+pub struct Flows<'a> {
+    /// The clients of each workload, with the port they use, from every `uses`.
+    clients: BTreeMap<&'a str, Vec<(&'a App, u16)>>,
+    /// Where each app and database lives and the port a flow reaches by default.
+    targets: BTreeMap<&'a str, (&'a str, Option<u16>)>,
+    mesh: bool,
 }
 
-/// Policies for every app and database of the site.
-pub fn emit(site: &Site, files: &mut Files) {
-    let mesh = site.layers.iter().flat_map(|l| &l.components).any(|c| c.name.as_str() == "istio");
-    // the clients of each workload, with the port they use, from every `uses`
-    let mut clients: BTreeMap<&str, Vec<(&App, u16)>> = BTreeMap::new();
-    for app in &site.apps {
-        for used in &app.uses {
-            if let Some((_, port)) = flow_port(site, used.target.as_str(), used.port.map(|p| p.value)) {
-                clients.entry(used.target.as_str()).or_default().push((app, port));
+impl<'a> Flows<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut targets = BTreeMap::new();
+        for app in &site.apps {
+            targets.entry(app.name.as_str()).or_insert((
+                app.namespace.as_str(),
+                app.ports.first().map(|p| p.number.value),
+            ));
+        }
+        for db in &site.databases {
+            targets
+                .entry(db.name.as_str())
+                .or_insert((db.namespace.as_str(), Some(db.engine.port())));
+        }
+        let mut flows = Flows {
+            clients: BTreeMap::new(),
+            targets,
+            mesh: super::has_component(site, "istio"),
+        };
+        for app in &site.apps {
+            for used in &app.uses {
+                if let Some((_, port)) =
+                    flows.port(used.target.as_str(), used.port.map(|p| p.value))
+                {
+                    flows
+                        .clients
+                        .entry(used.target.as_str())
+                        .or_default()
+                        .push((app, port));
+                }
             }
         }
+        flows
     }
-    let common = |egress: &mut Vec<Rule>| {
+
+    /// The namespace of `target` and the port a flow to it uses: the one named on `uses`, else
+    /// the target's first port.
+    fn port(&self, target: &str, declared: Option<u16>) -> Option<(&'a str, u16)> {
+        let (namespace, default) = self.targets.get(target)?;
+        Some((namespace, declared.or(*default)?))
+    }
+
+    fn common(&self, egress: &mut Vec<Rule>) {
         egress.push(dns());
-        if mesh {
+        if self.mesh {
             egress.push(istiod());
         }
-    };
-    for app in &site.apps {
-        let mut ingress = inbound(clients.get(app.name.as_str()));
+    }
+}
+
+/// The policy of one app.
+pub fn emit_app(site: &Site, app: &App, flows: &Flows, files: &mut Files) {
+    {
+        let mut ingress = inbound(flows.clients.get(app.name.as_str()));
         for route in &app.routes {
-            let port = route.port.map(|p| p.value).or_else(|| app.ports.first().map(|p| p.number.value));
+            let port = route
+                .port
+                .map(|p| p.value)
+                .or_else(|| app.ports.first().map(|p| p.number.value));
             ingress.push(Rule {
                 from_endpoints: vec![Selector {
                     match_labels: BTreeMap::from([
@@ -179,30 +226,57 @@ pub fn emit(site: &Site, files: &mut Files) {
             });
         }
         let mut egress = Vec::new();
-        common(&mut egress);
+        flows.common(&mut egress);
         for used in &app.uses {
-            if let Some((namespace, port)) = flow_port(site, used.target.as_str(), used.port.map(|p| p.value)) {
-                egress.push(Rule { to_endpoints: vec![pods(used.target.as_str(), &namespace)], to_ports: tcp([port]), ..Default::default() });
+            if let Some((namespace, port)) =
+                flows.port(used.target.as_str(), used.port.map(|p| p.value))
+            {
+                egress.push(Rule {
+                    to_endpoints: vec![pods(used.target.as_str(), namespace)],
+                    to_ports: tcp([port]),
+                    ..Default::default()
+                });
             }
         }
         for out in &app.egress {
             let ports = tcp(out.ports.iter().map(|p| p.value));
-            let mut rule = Rule { to_ports: ports, ..Default::default() };
+            let mut rule = Rule {
+                to_ports: ports,
+                ..Default::default()
+            };
             match &out.target.value {
                 EgressTarget::World => rule.to_entities.push("world"),
-                EgressTarget::Fqdn(host) => rule.to_fqdns.push(Fqdn { match_name: host.to_string() }),
+                EgressTarget::Fqdn(host) => rule.to_fqdns.push(Fqdn {
+                    match_name: host.to_string(),
+                }),
                 EgressTarget::Cidr(cidr) => rule.to_cidr.push(cidr.to_string()),
             }
             egress.push(rule);
         }
-        write(site, app.name.as_str(), app.namespace.as_str(), ingress, egress, files);
+        write(
+            site,
+            app.name.as_str(),
+            app.namespace.as_str(),
+            ingress,
+            egress,
+            files,
+        );
     }
-    for db in &site.databases {
-        let ingress = inbound(clients.get(db.name.as_str()));
-        let mut egress = Vec::new();
-        common(&mut egress);
-        write(site, db.name.as_str(), db.namespace.as_str(), ingress, egress, files);
-    }
+}
+
+/// The policy of one database: only its clients may reach it.
+pub fn emit_database(site: &Site, db: &crate::model::Database, flows: &Flows, files: &mut Files) {
+    let ingress = inbound(flows.clients.get(db.name.as_str()));
+    let mut egress = Vec::new();
+    flows.common(&mut egress);
+    write(
+        site,
+        db.name.as_str(),
+        db.namespace.as_str(),
+        ingress,
+        egress,
+        files,
+    );
 }
 
 fn inbound(clients: Option<&Vec<(&App, u16)>>) -> Vec<Rule> {
@@ -217,17 +291,32 @@ fn inbound(clients: Option<&Vec<(&App, u16)>>) -> Vec<Rule> {
     rules
 }
 
-fn write(site: &Site, name: &str, namespace: &str, ingress: Vec<Rule>, egress: Vec<Rule>, files: &mut Files) {
+fn write(
+    site: &Site,
+    name: &str,
+    namespace: &str,
+    ingress: Vec<Rule>,
+    egress: Vec<Rule>,
+    files: &mut Files,
+) {
     let policy = Policy {
         api_version: "cilium.io/v2",
         kind: "CiliumNetworkPolicy",
         metadata: workload::meta(name, namespace, name, site),
         spec: Spec {
             egress,
-            enable_default_deny: DefaultDeny { egress: true, ingress: true },
-            endpoint_selector: Selector { match_labels: labels::selector(name) },
+            enable_default_deny: DefaultDeny {
+                egress: true,
+                ingress: true,
+            },
+            endpoint_selector: Selector {
+                match_labels: labels::selector(name),
+            },
             ingress,
         },
     };
-    files.object(object_path(&workload::folder(name), "CiliumNetworkPolicy", name), &policy);
+    files.object(
+        object_path(&workload::folder(name), "CiliumNetworkPolicy", name),
+        &policy,
+    );
 }

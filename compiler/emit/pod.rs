@@ -23,7 +23,10 @@ pub fn pod_security(user: Option<i64>) -> PodSecurityContext {
         run_as_user: user,
         run_as_group: user,
         fs_group: user,
-        seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".into(), ..Default::default() }),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
@@ -32,7 +35,10 @@ pub fn pod_security(user: Option<i64>) -> PodSecurityContext {
 pub fn container_security() -> SecurityContext {
     SecurityContext {
         allow_privilege_escalation: Some(false),
-        capabilities: Some(Capabilities { drop: Some(vec!["ALL".into()]), ..Default::default() }),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
         read_only_root_filesystem: Some(true),
         run_as_non_root: Some(true),
         ..Default::default()
@@ -42,7 +48,10 @@ pub fn container_security() -> SecurityContext {
 pub fn resources(r: &Resources) -> ResourceRequirements {
     let q = |s: &Spanned<crate::model::value::Quantity>| Quantity(s.as_str().to_string());
     ResourceRequirements {
-        requests: Some(BTreeMap::from([("cpu".into(), q(&r.cpu)), ("memory".into(), q(&r.memory))])),
+        requests: Some(BTreeMap::from([
+            ("cpu".into(), q(&r.cpu)),
+            ("memory".into(), q(&r.memory)),
+        ])),
         limits: Some(BTreeMap::from([
             ("cpu".into(), q(&r.cpu_limit)),
             ("memory".into(), q(&r.memory_limit)),
@@ -66,10 +75,15 @@ fn probe_of(action: &ProbeAction, period: i32, delay: i32) -> K8sProbe {
             })
         }
         ProbeAction::Tcp { port } => {
-            probe.tcp_socket = Some(TCPSocketAction { port: IntOrString::Int(i32::from(*port)), ..Default::default() })
+            probe.tcp_socket = Some(TCPSocketAction {
+                port: IntOrString::Int(i32::from(*port)),
+                ..Default::default()
+            })
         }
         ProbeAction::Exec { command } => {
-            probe.exec = Some(k8s_openapi::api::core::v1::ExecAction { command: Some(command.clone()) })
+            probe.exec = Some(k8s_openapi::api::core::v1::ExecAction {
+                command: Some(command.clone()),
+            })
         }
     }
     probe
@@ -87,7 +101,8 @@ pub fn probes(container: &mut Container, declared: &[Probe], first_port: Option<
     };
     container.readiness_probe = make(ProbeKind::Readiness);
     container.liveness_probe = make(ProbeKind::Liveness);
-    container.startup_probe = find(ProbeKind::Startup).map(|p| probe_of(&p.action, secs(p.period), secs(p.initial_delay)));
+    container.startup_probe = find(ProbeKind::Startup)
+        .map(|p| probe_of(&p.action, secs(p.period), secs(p.initial_delay)));
 }
 
 /// Spread replicas over nodes; `ScheduleAnyway` so that losing a node never blocks rescheduling.
@@ -96,7 +111,10 @@ pub fn spread(owner: &str) -> Vec<TopologySpreadConstraint> {
         max_skew: 1,
         topology_key: "kubernetes.io/hostname".into(),
         when_unsatisfiable: "ScheduleAnyway".into(),
-        label_selector: Some(LabelSelector { match_labels: Some(labels::selector(owner)), ..Default::default() }),
+        label_selector: Some(LabelSelector {
+            match_labels: Some(labels::selector(owner)),
+            ..Default::default()
+        }),
         ..Default::default()
     }]
 }
@@ -129,13 +147,27 @@ pub fn node_affinity(nodes: &[Spanned<Name>]) -> Option<Affinity> {
 /// A writable scratch folder on a read-only root filesystem.
 pub fn scratch(name: &str, path: &str) -> (Volume, VolumeMount) {
     (
-        Volume { name: name.into(), empty_dir: Some(Default::default()), ..Default::default() },
-        VolumeMount { name: name.into(), mount_path: path.into(), ..Default::default() },
+        Volume {
+            name: name.into(),
+            empty_dir: Some(Default::default()),
+            ..Default::default()
+        },
+        VolumeMount {
+            name: name.into(),
+            mount_path: path.into(),
+            ..Default::default()
+        },
     )
 }
 
 /// A pod spec around one container, with the settings every workload shares.
-pub fn spec(owner: &str, container: Container, volumes: Vec<Volume>, user: Option<i64>, nodes: &[Spanned<Name>]) -> PodSpec {
+pub fn spec(
+    owner: &str,
+    container: Container,
+    volumes: Vec<Volume>,
+    user: Option<i64>,
+    nodes: &[Spanned<Name>],
+) -> PodSpec {
     PodSpec {
         service_account_name: Some(owner.to_string()),
         automount_service_account_token: Some(false),

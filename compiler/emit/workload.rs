@@ -45,7 +45,10 @@ pub fn disruption_budget(name: &str, namespace: &str, site: &Site) -> PodDisrupt
         metadata: meta(name, namespace, name, site),
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable: Some(IntOrString::Int(1)),
-            selector: Some(LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() }),
+            selector: Some(LabelSelector {
+                match_labels: Some(labels::selector(name)),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         ..Default::default()
@@ -56,7 +59,10 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
     let name = app.name.as_str();
     let ns = app.namespace.as_str();
     let dir = folder(name);
-    files.object(object_path(&dir, "ServiceAccount", name), &service_account(name, ns, site));
+    files.object(
+        object_path(&dir, "ServiceAccount", name),
+        &service_account(name, ns, site),
+    );
 
     let plain: BTreeMap<String, String> = app
         .env
@@ -77,9 +83,18 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
             hash.update(v.as_bytes());
             hash.update([0]);
         }
-        let digest: String = hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let digest: String = hash
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         template_annotations.insert("labc.dev/config-hash".to_string(), digest);
-        let config = ConfigMap { metadata: meta(&config_name, ns, name, site), data: Some(plain.clone()), ..Default::default() };
+        let config = ConfigMap {
+            metadata: meta(&config_name, ns, name, site),
+            data: Some(plain.clone()),
+            ..Default::default()
+        };
         files.object(object_path(&dir, "ConfigMap", &config_name), &config);
     }
 
@@ -90,7 +105,11 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
             EnvSource::Secret { secret, key } => Some(EnvVar {
                 name: e.name.value.clone(),
                 value_from: Some(EnvVarSource {
-                    secret_key_ref: Some(SecretKeySelector { name: secret.to_string(), key: key.value.clone(), optional: Some(false) }),
+                    secret_key_ref: Some(SecretKeySelector {
+                        name: secret.to_string(),
+                        key: key.value.clone(),
+                        optional: Some(false),
+                    }),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -105,12 +124,18 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
         let volume_name = format!("secret-{}", mount.secret);
         volumes.push(Volume {
             name: volume_name.clone(),
-            secret: Some(SecretVolumeSource { secret_name: Some(mount.secret.to_string()), ..Default::default() }),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(mount.secret.to_string()),
+                ..Default::default()
+            }),
             ..Default::default()
         });
         mounts.push(VolumeMount {
             name: volume_name,
-            mount_path: mount.path.clone().unwrap_or_else(|| format!("/var/run/secrets/labc/{}", mount.secret)),
+            mount_path: mount
+                .path
+                .clone()
+                .unwrap_or_else(|| format!("/var/run/secrets/labc/{}", mount.secret)),
             read_only: Some(true),
             ..Default::default()
         });
@@ -121,26 +146,44 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
         ports: (!app.ports.is_empty()).then(|| {
             app.ports
                 .iter()
-                .map(|p| ContainerPort { name: Some(p.name.to_string()), container_port: i32::from(p.number.value), protocol: Some("TCP".into()), ..Default::default() })
+                .map(|p| ContainerPort {
+                    name: Some(p.name.to_string()),
+                    container_port: i32::from(p.number.value),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                })
                 .collect()
         }),
         env: (!secret_env.is_empty()).then_some(secret_env),
         env_from: (!plain.is_empty()).then(|| {
-            vec![EnvFromSource { config_map_ref: Some(ConfigMapEnvSource { name: config_name.clone(), optional: Some(false) }), ..Default::default() }]
+            vec![EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: config_name.clone(),
+                    optional: Some(false),
+                }),
+                ..Default::default()
+            }]
         }),
         resources: Some(pod::resources(&app.resources)),
         security_context: Some(pod::container_security()),
         volume_mounts: Some(mounts),
         ..Default::default()
     };
-    pod::probes(&mut container, &app.probes, app.ports.first().map(|p| p.number.value));
+    pod::probes(
+        &mut container,
+        &app.probes,
+        app.ports.first().map(|p| p.number.value),
+    );
 
     let deployment = Deployment {
         metadata: meta(name, ns, name, site),
         spec: Some(DeploymentSpec {
             replicas: Some(app.replicas.value as i32),
             revision_history_limit: Some(3),
-            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..Default::default() },
+            selector: LabelSelector {
+                match_labels: Some(labels::selector(name)),
+                ..Default::default()
+            },
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(labels::pod(name, site.settings.name.as_str())),
@@ -180,6 +223,9 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
         files.object(object_path(&dir, "Service", name), &service);
     }
     if app.replicas.value >= 2 {
-        files.object(object_path(&dir, "PodDisruptionBudget", name), &disruption_budget(name, ns, site));
+        files.object(
+            object_path(&dir, "PodDisruptionBudget", name),
+            &disruption_budget(name, ns, site),
+        );
     }
 }

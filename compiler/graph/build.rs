@@ -14,7 +14,11 @@ impl Builder {
     fn add(&mut self, kind: VertexKind, name: &str, span: Span) {
         let key = (kind, name.to_string());
         if !self.index.contains_key(&key) {
-            let index = self.graph.add_node(Vertex { kind, name: name.to_string(), span });
+            let index = self.graph.add_node(Vertex {
+                kind,
+                name: name.to_string(),
+                span,
+            });
             self.index.insert(key, index);
         }
     }
@@ -26,7 +30,8 @@ impl Builder {
     }
 
     fn edge(&mut self, from: (VertexKind, &str), to: &str, reason: String, span: Span) {
-        let (Some(&a), Some(b)) = (self.index.get(&(from.0, from.1.to_string())), self.find(to)) else {
+        let (Some(&a), Some(b)) = (self.index.get(&(from.0, from.1.to_string())), self.find(to))
+        else {
             return; // an absent optional dependency: nothing to order against
         };
         if !self.graph.contains_edge(a, b) {
@@ -36,7 +41,10 @@ impl Builder {
 }
 
 pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
-    let mut b = Builder { graph: DiGraph::new(), index: BTreeMap::new() };
+    let mut b = Builder {
+        graph: DiGraph::new(),
+        index: BTreeMap::new(),
+    };
     let components: Vec<_> = site.layers.iter().flat_map(|l| &l.components).collect();
     for c in &components {
         b.add(VertexKind::Component, c.name.as_str(), c.name.span);
@@ -49,14 +57,25 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
     }
     let has = |name: &str| components.iter().any(|c| c.name.as_str() == name);
     for c in &components {
-        let Some(def) = catalog.get(c.name.as_str()) else { continue };
+        let Some(def) = catalog.get(c.name.as_str()) else {
+            continue;
+        };
         for dep in def.requires.iter().chain(&def.after) {
-            b.edge((VertexKind::Component, c.name.as_str()), dep, format!("stdlib: {} installs after {dep}", def.name), c.name.span);
+            b.edge(
+                (VertexKind::Component, c.name.as_str()),
+                dep,
+                format!("stdlib: {} installs after {dep}", def.name),
+                c.name.span,
+            );
         }
     }
     let cni: Vec<&str> = components
         .iter()
-        .filter(|c| catalog.get(c.name.as_str()).is_some_and(|d| d.layer == crate::model::LayerKind::Cni))
+        .filter(|c| {
+            catalog
+                .get(c.name.as_str())
+                .is_some_and(|d| d.layer == crate::model::LayerKind::Cni)
+        })
         .map(|c| c.name.as_str())
         .collect();
     for db in &site.databases {
@@ -65,12 +84,25 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
             b.edge(me, net, "pods need the network".into(), db.name.span);
         }
         if let Some(provider) = components.iter().find(|c| {
-            catalog.get(c.name.as_str()).and_then(|d| d.storage_class.as_deref()) == Some(db.storage.class.as_str())
+            catalog
+                .get(c.name.as_str())
+                .and_then(|d| d.storage_class.as_deref())
+                == Some(db.storage.class.as_str())
         }) {
-            b.edge(me, provider.name.as_str(), format!("its volume uses storage class {}", db.storage.class), db.storage.class.span);
+            b.edge(
+                me,
+                provider.name.as_str(),
+                format!("its volume uses storage class {}", db.storage.class),
+                db.storage.class.span,
+            );
         }
         if db.secret.is_some() && has("sealed-secrets") {
-            b.edge(me, "sealed-secrets", "its credentials are sealed secrets".into(), db.name.span);
+            b.edge(
+                me,
+                "sealed-secrets",
+                "its credentials are sealed secrets".into(),
+                db.name.span,
+            );
         }
     }
     for app in &site.apps {
@@ -79,21 +111,49 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
             b.edge(me, net, "pods need the network".into(), app.name.span);
         }
         if has("istio") {
-            b.edge(me, "istio", "its pods get an Istio sidecar".into(), app.name.span);
+            b.edge(
+                me,
+                "istio",
+                "its pods get an Istio sidecar".into(),
+                app.name.span,
+            );
         }
         if let Some(canary) = &app.canary {
-            b.edge(me, "argo-rollouts", "it is delivered by canary".into(), canary.span);
+            b.edge(
+                me,
+                "argo-rollouts",
+                "it is delivered by canary".into(),
+                canary.span,
+            );
             if let Some(analysis) = &canary.analysis {
-                b.edge(me, "prometheus", "its canary analysis queries Prometheus".into(), analysis.span);
+                b.edge(
+                    me,
+                    "prometheus",
+                    "its canary analysis queries Prometheus".into(),
+                    analysis.span,
+                );
             }
         }
         let uses_secrets = !app.secrets.is_empty()
-            || app.env.iter().any(|e| matches!(e.source, crate::model::EnvSource::Secret { .. }));
+            || app
+                .env
+                .iter()
+                .any(|e| matches!(e.source, crate::model::EnvSource::Secret { .. }));
         if uses_secrets && has("sealed-secrets") {
-            b.edge(me, "sealed-secrets", "it reads sealed secrets".into(), app.name.span);
+            b.edge(
+                me,
+                "sealed-secrets",
+                "it reads sealed secrets".into(),
+                app.name.span,
+            );
         }
         for used in &app.uses {
-            b.edge(me, used.target.as_str(), format!("{} uses {}", app.name, used.target), used.span);
+            b.edge(
+                me,
+                used.target.as_str(),
+                format!("{} uses {}", app.name, used.target),
+                used.span,
+            );
         }
     }
     b.graph
@@ -101,7 +161,9 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
 
 /// Install order (Kahn's algorithm, ties broken by kind and name so that the order is stable)
 /// and each vertex's wave. The graph must be acyclic.
-pub fn levels(graph: &DiGraph<Vertex, Edge>) -> (Vec<NodeIndex>, BTreeMap<(VertexKind, String), u32>) {
+pub fn levels(
+    graph: &DiGraph<Vertex, Edge>,
+) -> (Vec<NodeIndex>, BTreeMap<(VertexKind, String), u32>) {
     let key = |i: NodeIndex| (graph[i].kind, graph[i].name.clone(), i);
     let mut pending: BTreeMap<NodeIndex, usize> = graph
         .node_indices()
@@ -122,7 +184,9 @@ pub fn levels(graph: &DiGraph<Vertex, Edge>) -> (Vec<NodeIndex>, BTreeMap<(Verte
         wave.insert(index, level);
         order.push(index);
         for dependant in graph.neighbors_directed(index, Direction::Incoming) {
-            let left = pending.get_mut(&dependant).expect("every vertex is counted");
+            let left = pending
+                .get_mut(&dependant)
+                .expect("every vertex is counted");
             *left -= 1;
             if *left == 0 {
                 let level = graph

@@ -16,24 +16,39 @@ pub fn find(graph: &DiGraph<Vertex, Edge>) -> Vec<Error> {
             continue;
         }
         // start from the smallest name so that the message is stable
-        let start = *scc.iter().min_by_key(|i| &graph[**i].name).expect("non-empty");
+        let start = *scc
+            .iter()
+            .min_by_key(|i| &graph[**i].name)
+            .expect("non-empty");
         let path = walk(graph, start, &members);
         let mut labels = Vec::new();
         let mut names = Vec::new();
         for pair in path.windows(2) {
-            let edge = graph.find_edge(pair[0], pair[1]).expect("walked along edges");
+            let edge = graph
+                .find_edge(pair[0], pair[1])
+                .expect("walked along edges");
             names.push(graph[pair[0]].name.clone());
-            labels.push(LabeledSpan::new_with_span(Some(graph[edge].reason.clone()), graph[edge].span));
+            labels.push(LabeledSpan::new_with_span(
+                Some(graph[edge].reason.clone()),
+                graph[edge].span,
+            ));
         }
         names.push(graph[start].name.clone());
-        errors.push(Error::DependencyCycle { path: names.join(" → "), members: labels });
+        errors.push(Error::DependencyCycle {
+            path: names.join(" → "),
+            members: labels,
+        });
     }
     errors
 }
 
 /// A closed walk from `start` back to it inside the component (depth-first, smallest names
 /// first), as a vertex list that begins and ends with `start`.
-fn walk(graph: &DiGraph<Vertex, Edge>, start: NodeIndex, members: &BTreeSet<NodeIndex>) -> Vec<NodeIndex> {
+fn walk(
+    graph: &DiGraph<Vertex, Edge>,
+    start: NodeIndex,
+    members: &BTreeSet<NodeIndex>,
+) -> Vec<NodeIndex> {
     let mut path = vec![start];
     let mut seen = BTreeSet::from([start]);
     fn dfs(
@@ -44,7 +59,10 @@ fn walk(graph: &DiGraph<Vertex, Edge>, start: NodeIndex, members: &BTreeSet<Node
         path: &mut Vec<NodeIndex>,
         seen: &mut BTreeSet<NodeIndex>,
     ) -> bool {
-        let mut next: Vec<NodeIndex> = graph.neighbors(at).filter(|n| members.contains(n)).collect();
+        let mut next: Vec<NodeIndex> = graph
+            .neighbors(at)
+            .filter(|n| members.contains(n))
+            .collect();
         next.sort_by_key(|n| graph[*n].name.clone());
         for n in next {
             if n == start {

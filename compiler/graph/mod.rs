@@ -53,7 +53,10 @@ impl Graph {
     /// The sync wave of a vertex: 0 for what depends on nothing, else one more than the
     /// highest wave it depends on.
     pub fn wave(&self, kind: VertexKind, name: &str) -> u32 {
-        self.wave.get(&(kind, name.to_string())).copied().unwrap_or(0)
+        self.wave
+            .get(&(kind, name.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn vertex(&self, index: NodeIndex) -> &Vertex {

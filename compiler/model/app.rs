@@ -77,7 +77,10 @@ pub struct EnvVar {
 #[derive(Debug, Clone)]
 pub enum EnvSource {
     Literal(String),
-    Secret { secret: Spanned<Name>, key: Spanned<String> },
+    Secret {
+        secret: Spanned<Name>,
+        key: Spanned<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,5 +20,5 @@ pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
 pub use node::{Disk, Nic, Node, NodeRole, Taint, TaintEffect};
 pub use policy::{Endpoint, Policy, PolicyAction};
 pub use secret::{Secret, SecretScope};
-pub use site::{AlertChannel, Alert, Network, Repo, Site, SiteSettings};
+pub use site::{Alert, AlertChannel, Network, Repo, Site, SiteSettings};
 pub use spanned::{Span, Spanned};

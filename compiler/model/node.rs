@@ -1,5 +1,5 @@
 use super::value::{IpAddress, Quantity};
-use super::{Spanned, value::Name};
+use super::{value::Name, Spanned};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,16 @@ use kdl::{KdlNode, KdlValue};
 /// Where a component's manifests come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChartSource {
-    Helm { repo: String, chart: String, version: String },
-    Git { url: String, path: String, revision: String },
+    Helm {
+        repo: String,
+        chart: String,
+        version: String,
+    },
+    Git {
+        url: String,
+        path: String,
+        revision: String,
+    },
 }
 
 /// A platform component as its stdlib file defines it.
@@ -63,7 +71,12 @@ const CHILDREN: &[&str] = &[
 fn one_string(node: &KdlNode, cx: &mut Cx) -> Option<String> {
     let view = NodeView::new(
         node,
-        &Shape { args: 1, args_text: "one value", props: &[], block: false },
+        &Shape {
+            args: 1,
+            args_text: "one value",
+            props: &[],
+            block: false,
+        },
         cx,
     );
     let entry = view.arg(0)?;
@@ -95,7 +108,12 @@ fn prop_string(view: &NodeView, key: &'static str, cx: &mut Cx) -> Option<String
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
     let view = NodeView::new(
         node,
-        &Shape { args: 1, args_text: "a name", props: &[], block: true },
+        &Shape {
+            args: 1,
+            args_text: "a name",
+            props: &[],
+            block: true,
+        },
         cx,
     );
     if view.name() != "component" {
@@ -107,7 +125,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         });
         return None;
     }
-    let name = value::name(view.arg(0)?, "component", cx)?.value.to_string();
+    let name = value::name(view.arg(0)?, "component", cx)?
+        .value
+        .to_string();
     let mut component = Component {
         name,
         layer: LayerKind::Cni,
@@ -125,8 +145,20 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
     for child in view.children(CHILDREN, cx) {
         match child.name().value() {
             "layer" if first_of(&mut layer_seen, child, cx) => {
-                let v = NodeView::new(child, &Shape { args: 1, args_text: "a layer", props: &[], block: false }, cx);
-                if let Some(kind) = v.arg(0).and_then(|e| value::word(e, "layer", LayerKind::ALL, cx)) {
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 1,
+                        args_text: "a layer",
+                        props: &[],
+                        block: false,
+                    },
+                    cx,
+                );
+                if let Some(kind) = v
+                    .arg(0)
+                    .and_then(|e| value::word(e, "layer", LayerKind::ALL, cx))
+                {
                     component.layer = kind.value;
                 }
             }
@@ -138,25 +170,66 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
             "requires" => component.requires.extend(words(child, cx)),
             "after" => component.after.extend(words(child, cx)),
             "chart" => {
-                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["repo", "name", "version"], block: false }, cx);
-                if let (Some(repo), Some(chart), Some(version)) =
-                    (prop_string(&v, "repo", cx), prop_string(&v, "name", cx), prop_string(&v, "version", cx))
-                {
-                    component.source = Some(ChartSource::Helm { repo, chart, version });
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 0,
+                        args_text: "no values",
+                        props: &["repo", "name", "version"],
+                        block: false,
+                    },
+                    cx,
+                );
+                if let (Some(repo), Some(chart), Some(version)) = (
+                    prop_string(&v, "repo", cx),
+                    prop_string(&v, "name", cx),
+                    prop_string(&v, "version", cx),
+                ) {
+                    component.source = Some(ChartSource::Helm {
+                        repo,
+                        chart,
+                        version,
+                    });
                 }
             }
             "git" => {
-                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["url", "path", "revision"], block: false }, cx);
-                if let (Some(url), Some(path), Some(revision)) =
-                    (prop_string(&v, "url", cx), prop_string(&v, "path", cx), prop_string(&v, "revision", cx))
-                {
-                    component.source = Some(ChartSource::Git { url, path, revision });
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 0,
+                        args_text: "no values",
+                        props: &["url", "path", "revision"],
+                        block: false,
+                    },
+                    cx,
+                );
+                if let (Some(url), Some(path), Some(revision)) = (
+                    prop_string(&v, "url", cx),
+                    prop_string(&v, "path", cx),
+                    prop_string(&v, "revision", cx),
+                ) {
+                    component.source = Some(ChartSource::Git {
+                        url,
+                        path,
+                        revision,
+                    });
                 }
             }
             "kubernetes" => {
-                let v = NodeView::new(child, &Shape { args: 0, args_text: "no values", props: &["min", "max"], block: false }, cx);
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 0,
+                        args_text: "no values",
+                        props: &["min", "max"],
+                        block: false,
+                    },
+                    cx,
+                );
                 let version = |key, cx: &mut Cx| {
-                    v.prop(key).and_then(|e| value::parsed(e, key, "version", "\"1.31\"", Version::parse, cx))
+                    v.prop(key).and_then(|e| {
+                        value::parsed(e, key, "version", "\"1.31\"", Version::parse, cx)
+                    })
                 };
                 component.kubernetes_min = version("min", cx).map(|v| v.value);
                 component.kubernetes_max = version("max", cx).map(|v| v.value);
@@ -175,11 +248,18 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
 fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
     let view = NodeView::new(
         node,
-        &Shape { args: 1, args_text: "a name", props: &["type", "default", "doc", "min", "max"], block: true },
+        &Shape {
+            args: 1,
+            args_text: "a name",
+            props: &["type", "default", "doc", "min", "max"],
+            block: true,
+        },
         cx,
     );
     let name = value::string(view.arg(0)?, "setting", cx)?.value;
-    let ty_word = view.prop("type").and_then(|e| value::string(e, "type", cx))?;
+    let ty_word = view
+        .prop("type")
+        .and_then(|e| value::string(e, "type", cx))?;
     let choices: Vec<String> = view
         .children(&["values"], cx)
         .flat_map(|values| words(values, cx))
@@ -191,7 +271,10 @@ fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
     };
     let ty = match ty_word.value.as_str() {
         "bool" => SettingType::Bool,
-        "int" => SettingType::Int { min: bound("min", 0, cx), max: bound("max", i64::MAX, cx) },
+        "int" => SettingType::Int {
+            min: bound("min", 0, cx),
+            max: bound("max", i64::MAX, cx),
+        },
         "string" => SettingType::String,
         "duration" => SettingType::Duration,
         "quantity" => SettingType::Quantity,
@@ -204,7 +287,9 @@ fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
                 what: "setting type",
                 suggestion: crate::diag::Suggestion::new(
                     other,
-                    ["bool", "int", "string", "duration", "quantity", "percent", "enum", "list"],
+                    [
+                        "bool", "int", "string", "duration", "quantity", "percent", "enum", "list",
+                    ],
                 ),
                 span: ty_word.span,
             });

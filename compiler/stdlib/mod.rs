@@ -86,12 +86,22 @@ mod tests {
     #[test]
     fn every_embedded_component_loads() {
         let catalog = Catalog::embedded().unwrap_or_else(|errors| {
-            panic!("stdlib has errors: {:?}", errors.iter().map(|e| e.error.to_string()).collect::<Vec<_>>())
+            panic!(
+                "stdlib has errors: {:?}",
+                errors
+                    .iter()
+                    .map(|e| e.error.to_string())
+                    .collect::<Vec<_>>()
+            )
         });
         assert!(catalog.names().count() >= 17);
         for component in catalog.components() {
             for dep in component.requires.iter().chain(&component.after) {
-                assert!(catalog.get(dep).is_some(), "{} names unknown {dep}", component.name);
+                assert!(
+                    catalog.get(dep).is_some(),
+                    "{} names unknown {dep}",
+                    component.name
+                );
             }
         }
     }

@@ -8,7 +8,10 @@ use kdl::{KdlEntry, KdlNode, KdlValue};
 #[derive(Debug, Clone, PartialEq)]
 pub enum SettingType {
     Bool,
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     String,
     Duration,
     Quantity,
@@ -48,7 +51,12 @@ pub struct SettingDef {
 
 impl SettingDef {
     /// Types a scalar setting written as a property of the component node.
-    pub fn read_scalar(&self, component: &str, entry: &KdlEntry, cx: &mut Cx) -> Option<Spanned<SettingValue>> {
+    pub fn read_scalar(
+        &self,
+        component: &str,
+        entry: &KdlEntry,
+        cx: &mut Cx,
+    ) -> Option<Spanned<SettingValue>> {
         let span = entry.span();
         let bad = |reason: String, cx: &mut Cx| {
             cx.push(Error::InvalidSetting {
@@ -89,14 +97,20 @@ impl SettingDef {
                     cx.push(Error::UnknownValue {
                         value: s.clone(),
                         what: "setting value",
-                        suggestion: crate::diag::Suggestion::new(s, words.iter().map(String::as_str)),
+                        suggestion: crate::diag::Suggestion::new(
+                            s,
+                            words.iter().map(String::as_str),
+                        ),
                         span,
                     });
                     return None;
                 }
             }
             (SettingType::List(_), _) => {
-                return bad(format!("write it as a child node: `{} a b c`", self.name), cx)
+                return bad(
+                    format!("write it as a child node: `{} a b c`", self.name),
+                    cx,
+                )
             }
             (_, other) => return bad(format!("found {}", kind_of(other)), cx),
         };
@@ -104,7 +118,12 @@ impl SettingDef {
     }
 
     /// Types a list setting written as a child node with one argument per item.
-    pub fn read_list(&self, component: &str, node: &KdlNode, cx: &mut Cx) -> Option<Spanned<SettingValue>> {
+    pub fn read_list(
+        &self,
+        component: &str,
+        node: &KdlNode,
+        cx: &mut Cx,
+    ) -> Option<Spanned<SettingValue>> {
         let SettingType::List(words) = &self.ty else {
             cx.push(Error::InvalidSetting {
                 component: component.to_string(),
@@ -117,12 +136,17 @@ impl SettingDef {
         };
         let mut items = Vec::new();
         for entry in node.entries() {
-            let Some(item) = value::string(entry, &self.name, cx) else { continue };
+            let Some(item) = value::string(entry, &self.name, cx) else {
+                continue;
+            };
             if !words.is_empty() && !words.contains(&item.value) {
                 cx.push(Error::UnknownValue {
                     value: item.value.clone(),
                     what: "list item",
-                    suggestion: crate::diag::Suggestion::new(&item.value, words.iter().map(String::as_str)),
+                    suggestion: crate::diag::Suggestion::new(
+                        &item.value,
+                        words.iter().map(String::as_str),
+                    ),
                     span: item.span,
                 });
                 continue;

@@ -105,10 +105,16 @@ fn number_with_unit(text: &str, span: SourceSpan) -> Option<String> {
     let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let line = &text[line_start..line_end];
-    let bare = line.split(|c: char| c.is_whitespace() || c == '=' || c == ';').any(|word| {
-        let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-        digits > 0 && digits < word.len() && word[digits..].bytes().all(|b| b.is_ascii_alphabetic() || b == b'%')
-    });
+    let bare = line
+        .split(|c: char| c.is_whitespace() || c == '=' || c == ';')
+        .any(|word| {
+            let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0
+                && digits < word.len()
+                && word[digits..]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'%')
+        });
     bare.then(|| "a number with a unit is a string in KDL: write it in quotes, like \"30s\", \"10Gi\" or \"99%\"".to_string())
 }
 

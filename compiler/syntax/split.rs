@@ -70,7 +70,10 @@ pub fn parse_parallel(text: &str, keywords: &[&str]) -> Option<KdlDocument> {
     let mut starts = vec![0];
     for part in 1..threads {
         let target = text.len() * part / threads;
-        if let Some(&cut) = cuts.iter().find(|c| **c >= target && **c > *starts.last().unwrap_or(&0)) {
+        if let Some(&cut) = cuts
+            .iter()
+            .find(|c| **c >= target && **c > *starts.last().unwrap_or(&0))
+        {
             starts.push(cut);
         }
     }
@@ -93,7 +96,10 @@ pub fn parse_parallel(text: &str, keywords: &[&str]) -> Option<KdlDocument> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
     });
     let mut document = KdlDocument::new();
     for part in parts {
@@ -141,7 +147,11 @@ mod tests {
 
     fn spans(doc: &KdlDocument, out: &mut Vec<(String, usize, usize)>) {
         for node in doc.nodes() {
-            out.push((node.name().value().to_string(), node.span().offset(), node.span().len()));
+            out.push((
+                node.name().value().to_string(),
+                node.span().offset(),
+                node.span().len(),
+            ));
             for e in node.entries() {
                 out.push((format!("{}", e.value()), e.span().offset(), e.span().len()));
             }
@@ -155,7 +165,9 @@ mod tests {
     fn a_split_parse_has_the_spans_of_a_whole_parse() {
         let mut text = String::from("// head\nsite x {\n    repo \"r\"\n}\n");
         for i in 0..3000 {
-            text.push_str(&format!("app a{i} image=\"x:{i}\" {{\n    port 80 /* {{ */\n    env K \"}}\\\"\"\n}}\n"));
+            text.push_str(&format!(
+                "app a{i} image=\"x:{i}\" {{\n    port 80 /* {{ */\n    env K \"}}\\\"\"\n}}\n"
+            ));
         }
         let whole = KdlDocument::parse(&text).unwrap();
         let split = parse_parallel(&text, &["app", "site"]);
@@ -172,6 +184,9 @@ mod tests {
     #[test]
     fn no_cut_inside_blocks_strings_or_continuations() {
         let text = "site x {\napp y\n}\nk \"\napp z\" \\\napp w\napp v 1\n";
-        assert_eq!(boundaries(text, &["app"]), vec![text.rfind("app v").unwrap()]);
+        assert_eq!(
+            boundaries(text, &["app"]),
+            vec![text.rfind("app v").unwrap()]
+        );
     }
 }

@@ -15,9 +15,9 @@ fn is_path_component(part: &str) -> bool {
     !part.is_empty()
         && bytes[0].is_ascii_alphanumeric()
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && part
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && part.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
         && !part.contains("..")
         && !part.contains("___")
 }
@@ -30,7 +30,9 @@ impl ImageRef {
     pub fn parse(text: &str) -> Result<Self, String> {
         let (rest, digest) = match text.split_once('@') {
             Some((rest, digest)) => {
-                let hex = digest.strip_prefix("sha256:").ok_or("a digest starts with `sha256:`")?;
+                let hex = digest
+                    .strip_prefix("sha256:")
+                    .ok_or("a digest starts with `sha256:`")?;
                 if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                     return Err("a sha256 digest is 64 lowercase hex digits".into());
                 }
@@ -63,7 +65,10 @@ impl ImageRef {
             ));
         }
         if tag.is_none() && digest.is_none() {
-            return Err("give a tag (`:2.7.0`) or a digest (`@sha256:…`) so that the image is pinned".into());
+            return Err(
+                "give a tag (`:2.7.0`) or a digest (`@sha256:…`) so that the image is pinned"
+                    .into(),
+            );
         }
         Ok(ImageRef {
             text: text.to_string(),

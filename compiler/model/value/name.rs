@@ -12,13 +12,18 @@ impl Name {
             return Err("a name cannot be empty".into());
         }
         if text.len() > 63 {
-            return Err(format!("a name has at most 63 characters, this one has {}", text.len()));
+            return Err(format!(
+                "a name has at most 63 characters, this one has {}",
+                text.len()
+            ));
         }
         if let Some(c) = text
             .chars()
             .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
         {
-            return Err(format!("`{c}` is not allowed; use lowercase letters, digits and `-`"));
+            return Err(format!(
+                "`{c}` is not allowed; use lowercase letters, digits and `-`"
+            ));
         }
         if text.starts_with('-') || text.ends_with('-') {
             return Err("a name starts and ends with a letter or digit".into());

@@ -55,7 +55,7 @@ impl Cidr {
             .filter(|p| *p <= width)
             .ok_or_else(|| format!("the prefix length is a number from 0 to {width}"))?;
         if value & !mask(prefix, width) & (u128::MAX >> (128 - u32::from(width))) != 0 {
-            return Err(format!("host bits are set; the network is written with them zero"));
+            return Err("host bits are set; the network is written with them zero".into());
         }
         Ok(Cidr { addr, prefix })
     }
@@ -67,8 +67,16 @@ impl Cidr {
     }
 
     pub fn overlaps(&self, other: &Cidr) -> bool {
-        let shorter = if self.prefix <= other.prefix { self } else { other };
-        let longer = if self.prefix <= other.prefix { other } else { self };
+        let shorter = if self.prefix <= other.prefix {
+            self
+        } else {
+            other
+        };
+        let longer = if self.prefix <= other.prefix {
+            other
+        } else {
+            self
+        };
         shorter.contains(longer.addr)
     }
 }
@@ -87,7 +95,9 @@ mod tests {
     fn parses_networks_and_rejects_host_bits() {
         assert!(Cidr::parse("10.244.0.0/16").is_ok());
         assert!(Cidr::parse("0.0.0.0/0").is_ok());
-        assert!(Cidr::parse("10.244.1.0/16").unwrap_err().contains("host bits"));
+        assert!(Cidr::parse("10.244.1.0/16")
+            .unwrap_err()
+            .contains("host bits"));
         assert!(Cidr::parse("10.0.0.0/33").is_err());
         assert!(Cidr::parse("fd00::/8").is_ok());
         assert!(Cidr::parse("10.0.0.0").is_err());

@@ -9,8 +9,8 @@ pub struct Version {
 
 impl Version {
     pub fn parse(text: &str) -> Result<Self, String> {
-        if text.starts_with('v') {
-            return Err(format!("write `{}` without the leading `v`", &text[1..]));
+        if let Some(rest) = text.strip_prefix('v') {
+            return Err(format!("write `{rest}` without the leading `v`"));
         }
         let parts: Result<Vec<u32>, _> = text.split('.').map(str::parse::<u32>).collect();
         match parts {
