@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Validates every object under an out/ folder the way a Kubernetes 1.31 API server with strict
+field validation would: built-in kinds against the 1.31 OpenAPI schemas (kubernetes-validate,
+strict), custom resources against the CRDs in tests/crds with unknown fields rejected (as the API
+server prunes-and-rejects them under strict validation for structural schemas).
+
+usage: validate_out.py OUT_DIR [OUT_DIR ...]     exit 1 on any invalid object
+"""
+import glob
+import os
+import sys
+
+import jsonschema
+import kubernetes_validate
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CRD_DIR = os.path.join(HERE, "..", "crds")
+KUBERNETES = "1.31.0"
+
+
+def python_pattern(pattern):
+    """Go's RE2 `\\PC` (no control or unassigned characters) has no Python `re` spelling;
+    excluding the control ranges is the part that matters for generated text."""
+    return pattern.replace("\\PC", "[^\\x00-\\x1f\\x7f-\\x9f]")
+
+
+def strict(schema):
+    """Adds additionalProperties: false wherever the schema lists properties and does not
+    preserve unknown fields, which is what strict field validation enforces."""
+    if isinstance(schema, dict):
+        if (
+            schema.get("type") == "object"
+            and "properties" in schema
+            and "additionalProperties" not in schema
+            and not schema.get("x-kubernetes-preserve-unknown-fields")
+        ):
+            schema = dict(schema, additionalProperties=False)
+        return {
+            k: python_pattern(v) if k == "pattern" and isinstance(v, str) else strict(v)
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [strict(v) for v in schema]
+    return schema
+
+
+def load_crds():
+    crds = {}
+    for path in sorted(glob.glob(os.path.join(CRD_DIR, "*.yaml"))):
+        with open(path) as f:
+            crd = yaml.safe_load(f)
+        group = crd["spec"]["group"]
+        kind = crd["spec"]["names"]["kind"]
+        for version in crd["spec"]["versions"]:
+            if not version.get("served", True):
+                continue
+            schema = version["schema"]["openAPIV3Schema"]
+            # metadata is the API server's ObjectMeta, checked separately below
+            props = dict(schema.get("properties", {}))
+            props["metadata"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            schema = dict(schema, properties=props)
+            crds[(f"{group}/{version['name']}", kind)] = jsonschema.Draft7Validator(strict(schema))
+    return crds
+
+
+def validate_metadata(obj):
+    meta = obj.get("metadata", {})
+    # ObjectMeta of a built-in kind carries exactly the same rules for custom resources
+    probe = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta}
+    kubernetes_validate.validate(probe, KUBERNETES, strict=True)
+
+
+def main(dirs):
+    crds = load_crds()
+    failures = 0
+    count = 0
+    for out in dirs:
+        for path in sorted(glob.glob(os.path.join(out, "**", "*.yaml"), recursive=True)):
+            with open(path) as f:
+                docs = [d for d in yaml.safe_load_all(f) if d is not None]
+            for obj in docs:
+                count += 1
+                key = (obj.get("apiVersion"), obj.get("kind"))
+                try:
+                    if key in crds:
+                        crds[key].validate(obj)
+                        validate_metadata(obj)
+                    elif "." in str(key[0]).split("/")[0] and key[0] not in (
+                        "apps/v1",
+                        "policy/v1",
+                    ) and not str(key[0]).endswith(".k8s.io/v1"):
+                        raise ValueError(f"no CRD for {key[0]} {key[1]} in tests/crds")
+                    else:
+                        kubernetes_validate.validate(obj, KUBERNETES, strict=True)
+                except Exception as e:  # noqa: BLE001 - every failure is reported the same way
+                    failures += 1
+                    message = str(e).split("\n")[0]
+                    print(f"INVALID {path}: {key[1]}: {message}")
+    print(f"validated {count} objects in {', '.join(dirs)}: {failures} invalid")
+    return 1 if failures or count == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
