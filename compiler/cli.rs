@@ -174,7 +174,7 @@ pub fn run() -> ExitCode {
         };
     }
     match crate::out::write(&out_dir, &files) {
-        Ok(report) if report.written.is_empty() && report.removed.is_empty() => {
+        Ok(report) if report.noop => {
             eprintln!(
                 "{} is up to date ({} files)",
                 out_dir.display(),
@@ -183,6 +183,10 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(report) => {
+            if let Some(problem) = &report.cleanup {
+                // the new out/ is in place; only the old tree could not be removed
+                eprintln!("warning: {problem}; the next build removes it");
+            }
             eprintln!(
                 "wrote {}: {} files ({} written, {} removed, {} unchanged)",
                 out_dir.display(),

@@ -1,59 +1,155 @@
-//! Temporary writer until the atomic one lands.
+//! The only code in labc that touches the disk: replacing `out/` with the compiler's
+//! in-memory output.
+//!
+//! Guarantees, and how they are kept:
+//! - **Ownership.** `out/index.sha256` (sha256sum format) lists every file labc wrote. labc
+//!   removes only files the previous index lists; everything else in `out/` (a README, a
+//!   `.gitkeep`) is carried over untouched, same inode, content and mtime.
+//! - **No-op.** If the files and the index are already current, nothing is written at all,
+//!   so no mtime changes and nothing for git or Argo CD to notice.
+//! - **Atomicity.** The new tree is built complete in `.<name>.labc-stage` next to `out/`
+//!   (changed files written, everything else hard-linked), then swapped in with one
+//!   `renameat2(RENAME_EXCHANGE)`. A SIGKILL at any moment leaves `out/` entirely old or
+//!   entirely new; the next run deletes the leftovers (`swap::recover`).
+//! - **Safety.** Every path is validated before the disk is touched; on any error `out/`
+//!   is left as it was. Nothing here panics.
+//! - **Concurrency.** Runs on the same `out/` take turns (`flock` on its parent directory).
+//!
+//! Not guaranteed: durability across power loss (no fsync; see `stage::write_new`).
+
+mod error;
+mod index;
+mod par;
+mod paths;
+mod plan;
+mod scan;
+mod stage;
+mod swap;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_crash;
+#[cfg(test)]
+mod tests_errors;
+
 use std::collections::BTreeMap;
 use std::path::Path;
+
+pub use error::{Action, OutError};
+pub use index::{index_text, parse_index, ParseIndexError};
+pub use paths::INDEX_NAME;
+
+use paths::Siblings;
+
+/// What `write` did.
 #[derive(Debug)]
-pub struct OutError(pub String);
-impl std::fmt::Display for OutError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+#[must_use]
 pub struct WriteReport {
+    /// Added or changed paths, sorted. Includes paths where a file labc did not own was
+    /// replaced because the compiler now produces that path.
     pub written: Vec<String>,
+    /// Files the previous index listed that are no longer produced, sorted.
     pub removed: Vec<String>,
+    /// Produced files whose bytes were already on disk (carried over, mtime kept).
     pub unchanged: usize,
+    /// Nothing on disk was touched: all files and the index were already current.
+    pub noop: bool,
+    /// The build succeeded and `out/` is new, but the old tree could not be deleted from its
+    /// hidden sibling directory. The next run retries; worth a warning, not a failure.
+    pub cleanup: Option<OutError>,
 }
+
+/// What `check` found: how `out/` differs from what `write` would make it.
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Staleness {
+    /// Produced paths with no file on disk yet.
     pub added: Vec<String>,
+    /// Produced paths whose file on disk has other bytes (or is not a regular file).
     pub changed: Vec<String>,
+    /// Owned files on disk that are no longer produced.
     pub removed: Vec<String>,
-    pub index_differs: bool,
+    /// The index on disk is missing or differs from the one `write` would write.
+    pub index_stale: bool,
 }
+
 impl Staleness {
+    /// `out/` is exactly what `write` would produce; `write` would be a no-op.
     pub fn is_fresh(&self) -> bool {
         self.added.is_empty()
             && self.changed.is_empty()
             && self.removed.is_empty()
-            && !self.index_differs
+            && !self.index_stale
     }
 }
+
+/// Makes `out_dir` hold exactly `files` (relative `/`-separated path -> bytes) plus the
+/// index, keeping every file labc does not own. See the module docs for the guarantees.
 pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteReport, OutError> {
-    let mut written = Vec::new();
-    for (p, b) in files {
-        let path = out_dir.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| OutError(e.to_string()))?;
-        std::fs::write(&path, b).map_err(|e| OutError(e.to_string()))?;
-        written.push(p.clone());
+    paths::validate_all(files)?;
+    let s = Siblings::of(out_dir)?;
+    let _lock = swap::lock(&s, true)?;
+    swap::recover(&s)?;
+    let index = index::render(files, &index::hashes(files));
+
+    if scan::is_current(&s.out, &index, files)? {
+        return Ok(WriteReport {
+            written: Vec::new(),
+            removed: Vec::new(),
+            unchanged: files.len(),
+            noop: true,
+            cleanup: None,
+        });
     }
+
+    let old = scan::read_tree(&s.out)?;
+    let plan = plan::make(&s.out, &old, files)?;
+    if let Err(e) = stage::build(&s, &plan, &index, old.root_perm.as_ref()) {
+        let _ = swap::remove_tree(&s.stage); // Best effort; `recover` retries next run.
+        return Err(e);
+    }
+    let previous = match swap::install(&s, old.root_perm.is_some()) {
+        Ok(previous) => previous,
+        Err(e) => {
+            let _ = swap::remove_tree(&s.stage);
+            return Err(e);
+        }
+    };
+    let cleanup = previous.and_then(|p| {
+        swap::remove_tree(&p).err().map(|source| OutError::Io {
+            action: Action::Remove,
+            path: p,
+            source,
+        })
+    });
+
+    let mut written = plan.added;
+    written.extend(plan.changed);
+    written.sort_unstable();
     Ok(WriteReport {
         written,
-        removed: vec![],
-        unchanged: 0,
+        removed: plan.removed,
+        unchanged: plan.unchanged,
+        noop: false,
+        cleanup,
     })
 }
+
+/// Reports how `out_dir` differs from what `write(out_dir, files)` would make it, without
+/// writing anything (not even the crash recovery `write` does first; leftovers of an
+/// interrupted run are read around instead).
 pub fn check(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Staleness, OutError> {
-    let mut s = Staleness {
-        added: vec![],
-        changed: vec![],
-        removed: vec![],
-        index_differs: false,
-    };
-    for (p, b) in files {
-        match std::fs::read(out_dir.join(p)) {
-            Ok(d) if &d == b => {}
-            Ok(_) => s.changed.push(p.clone()),
-            Err(_) => s.added.push(p.clone()),
-        }
-    }
-    Ok(s)
+    paths::validate_all(files)?;
+    let s = Siblings::of(out_dir)?;
+    let _lock = swap::lock(&s, false)?;
+    let out = swap::current(&s)?;
+    let index = index::render(files, &index::hashes(files));
+    let old = scan::read_tree(out)?;
+    let plan = plan::make(out, &old, files)?;
+    Ok(Staleness {
+        added: plan.added,
+        changed: plan.changed,
+        removed: plan.removed,
+        index_stale: old.index.as_deref() != Some(index.as_bytes()),
+    })
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The benchmark: labc's whole job (parse, check, graph, emit, write out/ with its index) on the
+# seed site and on generated sites of 100, 1,000 and 5,000 apps (bench/gen_site.py: per app a
+# Deployment, a Service, a CiliumNetworkPolicy and an Argo CD Application, among others).
+# Prints a Markdown table of median wall time and peak memory; results go in
+# docs/performance.md. Needs hyperfine (apt-get install hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+labc="$PWD/target/release/labc"
+work="$PWD/bench/work"
+rm -rf "$work"
+mkdir -p "$work"
+runs=${RUNS:-10}
+
+measure() { # name site-dir
+  local name=$1 dir=$2 json="$work/$1.json"
+  # a fresh build: out/ removed before each run
+  hyperfine --style none --runs "$runs" --warmup 2 --export-json "$json.build" \
+    --prepare "rm -rf '$dir/out'" "$labc build '$dir/site.kdl' --out '$dir/out'" >/dev/null 2>&1
+  # a rebuild with no change: compares and writes nothing
+  hyperfine --style none --runs "$runs" --warmup 2 --export-json "$json.noop" \
+    "$labc build '$dir/site.kdl' --out '$dir/out'" >/dev/null 2>&1
+  rm -rf "$dir/out"
+  local rss
+  rss=$( { /usr/bin/time -f '%M' "$labc" build "$dir/site.kdl" --out "$dir/out" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  local files bytes apps
+  files=$(find "$dir/out" -type f | wc -l)
+  bytes=$(du -sb "$dir/out" | cut -f1)
+  apps=$(grep -c '^app ' "$dir/site.kdl" || true)
+  python3 - "$name" "$apps" "$files" "$bytes" "$rss" "$json.build" "$json.noop" <<'PY'
+import json, sys
+name, apps, files, size, rss, build, noop = sys.argv[1:]
+def median(path):
+    return json.load(open(path))["results"][0]["median"] * 1000
+print(f"| {name} | {apps} | {files} | {int(size)/1e6:.2f} MB | {median(build):.1f} ms | {median(noop):.1f} ms | {int(rss)/1024:.1f} MiB |")
+PY
+}
+
+echo "| site | apps | files in out/ | size | build (median) | rebuild, no change | peak memory |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+mkdir -p "$work/seed"
+cp site.kdl "$work/seed/site.kdl"
+measure seed "$work/seed"
+for n in 100 1000 5000; do
+  mkdir -p "$work/n$n"
+  python3 bench/gen_site.py "$n" >"$work/n$n/site.kdl"
+  measure "generated" "$work/n$n"
+done

@@ -1,0 +1,292 @@
+//! Behaviour tests for `write` and `check` on real temporary directories.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::*;
+
+pub(super) fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    list.iter()
+        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+        .collect()
+}
+
+/// A time far enough in the past that any rewrite is visible as a newer mtime.
+pub(super) const PAST: Duration = Duration::from_secs(1_000_000_000);
+
+/// Pushes every mtime under `root` (files and directories) into the past.
+pub(super) fn age(root: &Path) {
+    for entry in fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            age(&path);
+        }
+        if !meta.file_type().is_symlink() {
+            File::open(&path)
+                .unwrap()
+                .set_modified(SystemTime::UNIX_EPOCH + PAST)
+                .unwrap();
+        }
+    }
+}
+
+/// Everything observable about a tree: kind, bytes (or link target), mtime, per path.
+pub(super) fn snapshot(root: &Path) -> BTreeMap<PathBuf, (String, Vec<u8>, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let (kind, bytes) = if meta.is_dir() {
+                pending.push(path.clone());
+                ("dir", Vec::new())
+            } else if meta.file_type().is_symlink() {
+                (
+                    "link",
+                    fs::read_link(&path)
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                )
+            } else {
+                ("file", fs::read(&path).unwrap())
+            };
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            out.insert(rel, (kind.to_string(), bytes, meta.modified().unwrap()));
+        }
+    }
+    out
+}
+
+pub(super) fn mtime(path: &Path) -> SystemTime {
+    fs::symlink_metadata(path).unwrap().modified().unwrap()
+}
+
+/// A temp dir with `out` as the (not yet existing) output directory inside it.
+pub(super) fn setup() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    (tmp, out)
+}
+
+/// The parent must hold nothing but `out/` (and what the test put there): no stage, no old.
+fn assert_no_leftovers(tmp: &Path) {
+    for entry in fs::read_dir(tmp).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(
+            !name.to_string_lossy().contains(".labc-"),
+            "leftover {name:?}"
+        );
+    }
+}
+
+#[test]
+fn fresh_write_creates_files_and_exact_index() {
+    let (tmp, out) = setup();
+    let new = files(&[("b.yaml", "b"), ("apps/a.yaml", "a")]);
+    let report = write(&out, &new).unwrap();
+    assert_eq!(report.written, ["apps/a.yaml", "b.yaml"]);
+    assert!(!report.noop && report.removed.is_empty() && report.cleanup.is_none());
+    assert_eq!(fs::read(out.join("apps/a.yaml")).unwrap(), b"a");
+    assert_eq!(fs::read(out.join("b.yaml")).unwrap(), b"b");
+    let expected =
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  apps/a.yaml\n\
+                    3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d  b.yaml\n";
+    assert_eq!(
+        fs::read_to_string(out.join("index.sha256")).unwrap(),
+        expected
+    );
+    assert_eq!(index_text(&new), expected);
+    assert_no_leftovers(tmp.path());
+    // The format is really sha256sum's, when the tool is around to confirm it.
+    if let Ok(status) = std::process::Command::new("sha256sum")
+        .args(["--check", "--quiet", "--strict", "index.sha256"])
+        .current_dir(&out)
+        .status()
+    {
+        assert!(status.success());
+    }
+}
+
+#[test]
+fn identical_rewrite_touches_nothing() {
+    let (tmp, out) = setup();
+    let new = files(&[
+        ("a.yaml", "a"),
+        ("apps/x/b.yaml", "b"),
+        ("apps/c.yaml", "c"),
+    ]);
+    let _ = write(&out, &new).unwrap();
+    fs::write(out.join("README.md"), "mine").unwrap();
+    age(&out);
+    File::open(&out)
+        .unwrap()
+        .set_modified(SystemTime::UNIX_EPOCH + PAST)
+        .unwrap();
+    let before = snapshot(tmp.path());
+    let report = write(&out, &new).unwrap();
+    assert!(report.noop);
+    assert_eq!(
+        (report.written.len(), report.removed.len(), report.unchanged),
+        (0, 0, 3)
+    );
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "a no-op must not change any file, dir or mtime"
+    );
+}
+
+#[test]
+fn changed_file_is_rewritten_and_others_keep_mtime() {
+    let (tmp, out) = setup();
+    let _ = write(&out, &files(&[("a", "1"), ("d/b", "2"), ("d/c", "3")])).unwrap();
+    age(&out);
+    let report = write(&out, &files(&[("a", "1"), ("d/b", "two"), ("d/c", "3")])).unwrap();
+    assert_eq!(report.written, ["d/b"]);
+    assert_eq!(report.unchanged, 2);
+    assert_eq!(fs::read(out.join("d/b")).unwrap(), b"two");
+    assert!(mtime(&out.join("d/b")) > SystemTime::UNIX_EPOCH + PAST);
+    assert_eq!(mtime(&out.join("a")), SystemTime::UNIX_EPOCH + PAST);
+    assert_eq!(mtime(&out.join("d/c")), SystemTime::UNIX_EPOCH + PAST);
+    assert_eq!(
+        fs::read_to_string(out.join("index.sha256")).unwrap(),
+        index_text(&files(&[("a", "1"), ("d/b", "two"), ("d/c", "3")]))
+    );
+    assert_no_leftovers(tmp.path());
+}
+
+#[test]
+fn dropped_files_go_and_foreign_files_stay() {
+    let (tmp, out) = setup();
+    let _ = write(
+        &out,
+        &files(&[("a", "1"), ("sub/b", "2"), ("sub/c", "3"), ("gone/x", "4")]),
+    )
+    .unwrap();
+    fs::write(out.join("README.md"), "mine").unwrap();
+    fs::write(out.join(".gitkeep"), "").unwrap();
+    fs::write(out.join("sub/notes.txt"), "my notes").unwrap();
+    fs::create_dir_all(out.join("empty/deeper")).unwrap();
+    symlink("a", out.join("link")).unwrap();
+    fs::set_permissions(out.join("sub"), fs::Permissions::from_mode(0o750)).unwrap();
+    age(&out);
+    // Directories are recreated in the stage (only their permissions carry over), so
+    // only the files' and the symlink's mtimes are compared.
+    let foreign = ["README.md", ".gitkeep", "sub/notes.txt", "link"];
+    let before = snapshot(&out);
+
+    let report = write(&out, &files(&[("a", "1")])).unwrap();
+    assert_eq!(report.removed, ["gone/x", "sub/b", "sub/c"]);
+    assert!(report.written.is_empty());
+    let after = snapshot(&out);
+    for path in foreign {
+        assert_eq!(
+            after.get(Path::new(path)),
+            before.get(Path::new(path)),
+            "{path} changed"
+        );
+    }
+    assert!(
+        out.join("empty/deeper").is_dir(),
+        "an already-empty directory is kept"
+    );
+    assert!(!out.join("sub/b").exists() && !out.join("sub/c").exists());
+    assert!(
+        !out.join("gone").exists(),
+        "a directory emptied by removals is not recreated"
+    );
+    assert_eq!(
+        fs::metadata(out.join("sub")).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("index.sha256")).unwrap(),
+        index_text(&files(&[("a", "1")]))
+    );
+    assert_no_leftovers(tmp.path());
+}
+
+#[test]
+fn files_without_an_index_are_adopted_not_clobbered() {
+    let (_tmp, out) = setup();
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("a"), "same").unwrap();
+    fs::write(out.join("b"), "old").unwrap();
+    age(&out);
+    let report = write(&out, &files(&[("a", "same"), ("b", "new")])).unwrap();
+    assert_eq!(
+        (report.written.as_slice(), report.unchanged),
+        (&["b".to_string()][..], 1)
+    );
+    assert_eq!(mtime(&out.join("a")), SystemTime::UNIX_EPOCH + PAST);
+    assert_eq!(fs::read(out.join("b")).unwrap(), b"new");
+}
+
+#[test]
+fn check_reports_differences_and_writes_nothing() {
+    let (tmp, out) = setup();
+    let v1 = files(&[("a", "1"), ("b", "2"), ("d/c", "3")]);
+    let stale = check(&out, &v1).unwrap();
+    assert_eq!(stale.added, ["a", "b", "d/c"]);
+    assert!(stale.index_stale && !out.exists());
+
+    let _ = write(&out, &v1).unwrap();
+    fs::write(out.join("mine"), "x").unwrap();
+    assert!(check(&out, &v1).unwrap().is_fresh());
+    let before = snapshot(tmp.path());
+    let v2 = files(&[("a", "1"), ("b", "22"), ("e", "5")]);
+    let stale = check(&out, &v2).unwrap();
+    assert_eq!(
+        stale,
+        Staleness {
+            added: vec!["e".into()],
+            changed: vec!["b".into()],
+            removed: vec!["d/c".into()],
+            index_stale: true,
+        }
+    );
+    assert!(!stale.is_fresh());
+    assert_eq!(snapshot(tmp.path()), before);
+
+    // Same files but a hand-edited index: only the index is stale.
+    fs::write(out.join("index.sha256"), "").unwrap();
+    let stale = check(&out, &v1).unwrap();
+    assert!(stale.index_stale && stale.added.is_empty() && stale.changed.is_empty());
+}
+
+#[test]
+fn read_only_foreign_directories_survive_and_do_not_block_cleanup() {
+    let (tmp, out) = setup();
+    let _ = write(&out, &files(&[("a", "1")])).unwrap();
+    fs::create_dir(out.join("ro")).unwrap();
+    fs::write(out.join("ro/f"), "mine").unwrap();
+    fs::set_permissions(out.join("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+    let report = write(&out, &files(&[("a", "2")])).unwrap();
+    assert!(report.cleanup.is_none(), "{:?}", report.cleanup);
+    assert_eq!(
+        fs::metadata(out.join("ro")).unwrap().permissions().mode() & 0o777,
+        0o555
+    );
+    assert_eq!(fs::read(out.join("ro/f")).unwrap(), b"mine");
+    assert_no_leftovers(tmp.path());
+    fs::set_permissions(out.join("ro"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_symlinked_out_dir_stays_a_symlink() {
+    let (tmp, out) = setup();
+    let real = tmp.path().join("real");
+    fs::create_dir(&real).unwrap();
+    symlink("real", &out).unwrap();
+    let _ = write(&out, &files(&[("a", "1")])).unwrap();
+    let _ = write(&out, &files(&[("a", "2")])).unwrap();
+    assert!(fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read(real.join("a")).unwrap(), b"2");
+    assert_no_leftovers(tmp.path());
+}
