@@ -13,7 +13,8 @@ Examples:
   labc build                      compile ./site.kdl into ./out
   labc build --check              fail if the committed out/ is not what site.kdl compiles to
   labc build sites/lab.kdl --out /tmp/out
-  labc check --format json        diagnostics as JSON, for editors and CI";
+  labc check --format json        diagnostics as JSON, for editors and CI
+  labc flows                      who may talk to whom, as the emitted policies allow it";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -49,6 +50,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Print who may talk to whom, on which ports, methods and paths; writes nothing
+    Flows {
+        /// The site file
+        #[arg(default_value = "site.kdl")]
+        site: PathBuf,
+    },
+}
+
+/// What a command does once the site has compiled.
+enum Then {
+    Write,
+    CheckOut,
+    Nothing,
+    PrintFlows,
 }
 
 fn color() -> bool {
@@ -102,14 +117,20 @@ fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let (site, out, check_only, format, write) = match cli.command {
+    let (site, out, then, format) = match cli.command {
         Command::Build {
             site,
             out,
             check,
             format,
-        } => (site, out, check, format, true),
-        Command::Check { site, format } => (site, None, true, format, false),
+        } => (
+            site,
+            out,
+            if check { Then::CheckOut } else { Then::Write },
+            format,
+        ),
+        Command::Check { site, format } => (site, None, Then::Nothing, format),
+        Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
     };
     let bytes = match std::fs::read(&site) {
         Ok(bytes) => bytes,
@@ -133,13 +154,20 @@ pub fn run() -> ExitCode {
         }
     };
     report(compiled.warnings, format);
-    if !write {
-        eprintln!("{name}: no errors");
-        return ExitCode::SUCCESS;
+    match then {
+        Then::Nothing => {
+            eprintln!("{name}: no errors");
+            return ExitCode::SUCCESS;
+        }
+        Then::PrintFlows => {
+            print!("{}", crate::flows::table(&compiled.flows));
+            return ExitCode::SUCCESS;
+        }
+        Then::Write | Then::CheckOut => {}
     }
     let out_dir = out.unwrap_or_else(|| site_dir.join("out"));
     let files = compiled.files.into_map();
-    if check_only {
+    if matches!(then, Then::CheckOut) {
         return match crate::out::check(&out_dir, &files) {
             Ok(staleness) if staleness.is_fresh() => {
                 eprintln!(

@@ -8,6 +8,8 @@ use std::sync::Arc;
 /// A successful compilation: the files of `out/` and the warnings found on the way.
 pub struct Compiled {
     pub files: Files,
+    /// Who may talk to whom, as the emitted policies enforce it (`labc flows`).
+    pub flows: Vec<crate::flows::Flow>,
     pub warnings: Vec<Located>,
     pub file: Arc<SourceFile>,
 }
@@ -47,6 +49,7 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
     let files = crate::emit::emit(&site, catalog, &graph);
     Ok(Compiled {
         files,
+        flows: crate::flows::derive(&site, catalog),
         warnings: locate(warnings),
         file,
     })

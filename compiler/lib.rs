@@ -10,6 +10,7 @@ mod compile;
 pub mod decode;
 pub mod diag;
 pub mod emit;
+pub mod flows;
 pub mod graph;
 pub mod model;
 pub mod out;

@@ -15,12 +15,12 @@ fn build_then_check_passes_and_a_stale_out_fails_with_1() {
         labc(&["build", "--check"], tmp.path()).status.code(),
         Some(0)
     );
-    let victim = tmp.path().join("out/apps/was/deployment-was.yaml");
+    let victim = tmp.path().join("out/apps/was/rollout-was.yaml");
     std::fs::write(&victim, "edited by hand\n").unwrap();
     let stale = labc(&["build", "--check"], tmp.path());
     assert_eq!(stale.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&stale.stderr);
-    assert!(stderr.contains("apps/was/deployment-was.yaml"), "{stderr}");
+    assert!(stderr.contains("apps/was/rollout-was.yaml"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&victim).unwrap(),
         "edited by hand\n",

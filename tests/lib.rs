@@ -6,4 +6,5 @@ mod bad_inputs;
 mod cli;
 mod determinism;
 mod docs;
+mod flows;
 mod good_sites;

@@ -3,10 +3,12 @@
 
 mod canary;
 mod capacity;
+mod egress;
 mod features;
 mod layers;
 mod names;
 mod network;
+mod policies;
 mod references;
 mod routes;
 mod warnings;
@@ -26,6 +28,8 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     canary::check(&view, &mut errors);
     capacity::check(&view, &mut errors);
     network::check(&view, &mut errors);
+    policies::check(&view, &mut errors);
+    egress::check(&view, &mut errors);
     routes::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors

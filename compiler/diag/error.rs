@@ -118,6 +118,20 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// An app is given an external `https://` URL in a plain `env` value but may not send
+    /// HTTPS out of the cluster: no `egress` opens port 443.
+    #[error("{app} is given {url} but declares no egress on port 443")]
+    #[diagnostic(
+        code(labc::egress::https_undeclared),
+        help("the app will fetch this URL and its network policy will drop the connection; add `egress world port=443 why=\"…\"` (or the host instead of `world`)")
+    )]
+    HttpsEgressUndeclared {
+        app: String,
+        url: String,
+        #[label("this variable holds an external HTTPS URL")]
+        span: SourceSpan,
+    },
+
     /// A setting of a stdlib component is set to a value of the wrong type.
     #[error("setting `{setting}` of `{component}` expects {expected}: {reason}")]
     #[diagnostic(
@@ -321,6 +335,21 @@ pub enum Error {
         name: String,
         #[label("this name")]
         span: SourceSpan,
+    },
+
+    /// An `allow` and a `deny` policy cover the same flow, so one of them says nothing.
+    #[error("policies {allow} and {deny} contradict each other")]
+    #[diagnostic(
+        code(labc::policy::contradiction),
+        help("both name the same source, destination, port, methods and paths; deny wins, so remove one or narrow the deny to what must stay closed")
+    )]
+    PolicyContradiction {
+        allow: String,
+        deny: String,
+        #[label("this deny")]
+        span: SourceSpan,
+        #[label("contradicts this allow")]
+        allow_span: SourceSpan,
     },
 
     /// A component a site needs for one of its features is not in any layer.

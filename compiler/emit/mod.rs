@@ -3,12 +3,15 @@
 //! everything an emitter could not express.
 
 mod argocd;
+mod authorization_policy;
+mod canary;
 mod database;
 mod files;
 mod labels;
 mod namespace;
 mod network_policy;
 mod pod;
+mod routing;
 mod workload;
 
 pub use files::Files;
@@ -29,20 +32,28 @@ pub fn has_component(site: &Site, name: &str) -> bool {
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
-    let _ = catalog;
-    let flows = Flows::new(site);
+    let derived = crate::flows::derive(site, catalog);
+    let istio = has_component(site, "istio");
+    let flows = Flows::new(&derived, istio);
     let cilium = has_component(site, "cilium");
+    let policies = |name: &str, ns: &str, files: &mut Files| {
+        if cilium {
+            network_policy::emit(site, name, ns, &flows, files);
+        }
+        if istio {
+            authorization_policy::emit(site, name, ns, &flows, files);
+        }
+    };
     let app = |app: &App, files: &mut Files| {
         workload::emit(site, app, files);
-        if cilium {
-            network_policy::emit_app(site, app, &flows, files);
+        if istio {
+            routing::emit(site, app, files);
         }
+        policies(app.name.as_str(), app.namespace.as_str(), files);
     };
     let database = |db: &Database, files: &mut Files| {
         database::emit(site, db, files);
-        if cilium {
-            network_policy::emit_database(site, db, &flows, files);
-        }
+        policies(db.name.as_str(), db.namespace.as_str(), files);
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

@@ -1,17 +1,18 @@
-//! L3/L4 policy, one CiliumNetworkPolicy per workload, derived from the flows of the site so
-//! that both sides of a flow come from one declaration: a `uses` gives the client its egress and
-//! the server its ingress; a route admits its gateway; `egress` opens the declared ports to the
-//! world or to named hosts; every pod may resolve names through kube-dns and, in a mesh, reach
-//! istiod. Everything else is denied (`enableDefaultDeny`).
+//! L3/L4 policy, one CiliumNetworkPolicy per workload, written from the site's flows
+//! (`crate::flows`), so that both sides of a flow come from one declaration: a `uses` gives the
+//! client its egress and the server its ingress; a route admits its gateway's pods; `egress`
+//! opens the declared ports to the world, a host or a range; an explicit `policy` adds a rule
+//! or, with `action=deny`, an `ingressDeny`/`egressDeny` that wins over every allow. Every pod
+//! may resolve names through kube-dns and, in a mesh, reach istiod. Everything else is denied
+//! (`enableDefaultDeny`). Methods and paths are left to Istio's AuthorizationPolicy: Cilium's
+//! own HTTP rules do not work under Istio mTLS, where Cilium only sees encrypted bytes.
 
 use super::files::object_path;
 use super::{labels, workload, Files};
-use crate::model::{App, EgressTarget, Site};
+use crate::flows::{Action, Flow, Peer, GATEWAY_NAMESPACE};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Where Istio gateways run; each gateway's pods carry `istio: <gateway name>`.
-pub const GATEWAY_NAMESPACE: &str = "istio-ingress";
 const NAMESPACE_LABEL: &str = "k8s:io.kubernetes.pod.namespace";
 
 type Labels = BTreeMap<String, String>;
@@ -29,34 +30,42 @@ struct Policy {
 #[serde(rename_all = "camelCase")]
 struct Spec {
     egress: Vec<Rule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    egress_deny: Vec<Rule>,
     enable_default_deny: DefaultDeny,
     endpoint_selector: Selector,
     ingress: Vec<Rule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ingress_deny: Vec<Rule>,
 }
 
 #[derive(Serialize)]
-struct DefaultDeny {
-    egress: bool,
-    ingress: bool,
+pub struct DefaultDeny {
+    pub egress: bool,
+    pub ingress: bool,
 }
 
 #[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Selector {
-    match_labels: Labels,
+pub struct Selector {
+    pub match_labels: Labels,
 }
 
 #[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Rule {
+pub struct Rule {
+    #[serde(rename = "fromCIDR", skip_serializing_if = "Vec::is_empty")]
+    from_cidr: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     from_endpoints: Vec<Selector>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_entities: Vec<&'static str>,
     #[serde(rename = "toCIDR", skip_serializing_if = "Vec::is_empty")]
     to_cidr: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     to_endpoints: Vec<Selector>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    to_entities: Vec<&'static str>,
+    pub to_entities: Vec<&'static str>,
     #[serde(rename = "toFQDNs", skip_serializing_if = "Vec::is_empty")]
     to_fqdns: Vec<Fqdn>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -99,9 +108,28 @@ fn pods(name: &str, namespace: &str) -> Selector {
     Selector { match_labels }
 }
 
-fn tcp(ports: impl IntoIterator<Item = u16>) -> Vec<PortRule> {
+fn namespace(name: &str) -> Selector {
+    Selector {
+        match_labels: BTreeMap::from([(NAMESPACE_LABEL.to_string(), name.to_string())]),
+    }
+}
+
+fn gateway(name: &str) -> Selector {
+    Selector {
+        match_labels: BTreeMap::from([
+            (NAMESPACE_LABEL.to_string(), GATEWAY_NAMESPACE.to_string()),
+            ("istio".to_string(), name.to_string()),
+        ]),
+    }
+}
+
+/// Ports as Cilium wants them; no ports means every port, which Cilium writes as no `toPorts`.
+fn tcp(ports: &[u16]) -> Vec<PortRule> {
+    if ports.is_empty() {
+        return Vec::new();
+    }
     let ports: Vec<Port> = ports
-        .into_iter()
+        .iter()
         .map(|p| Port {
             port: p.to_string(),
             protocol: "TCP",
@@ -141,170 +169,129 @@ fn istiod() -> Rule {
                 ("app".to_string(), "istiod".to_string()),
             ]),
         }],
-        to_ports: tcp([15012]),
+        to_ports: tcp(&[15012]),
         ..Default::default()
     }
 }
 
-/// What every workload's policy needs to know about the rest of the site.
+/// The rule admitting traffic from `peer`.
+fn inbound(peer: &Peer, ports: &[u16]) -> Rule {
+    let mut rule = Rule {
+        to_ports: tcp(ports),
+        ..Default::default()
+    };
+    match peer {
+        Peer::Workload {
+            name,
+            namespace: ns,
+        } => rule.from_endpoints.push(pods(name, ns)),
+        Peer::Gateway { name } => rule.from_endpoints.push(gateway(name)),
+        Peer::Namespace { name } => rule.from_endpoints.push(namespace(name)),
+        Peer::World | Peer::Fqdn { .. } => rule.from_entities.push("world"),
+        Peer::Cidr { cidr } => rule.from_cidr.push(cidr.clone()),
+    }
+    rule
+}
+
+/// The rule letting traffic out to `peer`.
+fn outbound(peer: &Peer, ports: &[u16]) -> Rule {
+    let mut rule = Rule {
+        to_ports: tcp(ports),
+        ..Default::default()
+    };
+    match peer {
+        Peer::Workload {
+            name,
+            namespace: ns,
+        } => rule.to_endpoints.push(pods(name, ns)),
+        Peer::Gateway { name } => rule.to_endpoints.push(gateway(name)),
+        Peer::Namespace { name } => rule.to_endpoints.push(namespace(name)),
+        Peer::World => rule.to_entities.push("world"),
+        Peer::Fqdn { host } => rule.to_fqdns.push(Fqdn {
+            match_name: host.clone(),
+        }),
+        Peer::Cidr { cidr } => rule.to_cidr.push(cidr.clone()),
+    }
+    rule
+}
+
+type Index<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Flow>>>;
+
+/// The flows each workload takes part in, indexed once for the whole site by namespace and
+/// name.
 pub struct Flows<'a> {
-    /// The clients of each workload, with the port they use, from every `uses`.
-    clients: BTreeMap<&'a str, Vec<(&'a App, u16)>>,
-    /// Where each app and database lives and the port a flow reaches by default.
-    targets: BTreeMap<&'a str, (&'a str, Option<u16>)>,
+    reaching: Index<'a>,
+    leaving: Index<'a>,
     mesh: bool,
 }
 
+fn lookup<'a, 'i>(index: &'i Index<'a>, name: &str, namespace: &str) -> &'i [&'a Flow] {
+    index
+        .get(namespace)
+        .and_then(|names| names.get(name))
+        .map_or(&[], |v| v.as_slice())
+}
+
 impl<'a> Flows<'a> {
-    pub fn new(site: &'a Site) -> Self {
-        let mut targets = BTreeMap::new();
-        for app in &site.apps {
-            targets.entry(app.name.as_str()).or_insert((
-                app.namespace.as_str(),
-                app.ports.first().map(|p| p.number.value),
-            ));
-        }
-        for db in &site.databases {
-            targets
-                .entry(db.name.as_str())
-                .or_insert((db.namespace.as_str(), Some(db.engine.port())));
-        }
-        let mut flows = Flows {
-            clients: BTreeMap::new(),
-            targets,
-            mesh: super::has_component(site, "istio"),
+    pub fn new(flows: &'a [Flow], mesh: bool) -> Self {
+        let mut index = Flows {
+            reaching: BTreeMap::new(),
+            leaving: BTreeMap::new(),
+            mesh,
         };
-        for app in &site.apps {
-            for used in &app.uses {
-                if let Some((_, port)) =
-                    flows.port(used.target.as_str(), used.port.map(|p| p.value))
-                {
-                    flows
-                        .clients
-                        .entry(used.target.as_str())
-                        .or_default()
-                        .push((app, port));
-                }
+        for flow in flows {
+            if let Some((name, ns)) = flow.to.workload() {
+                let names = index.reaching.entry(ns).or_default();
+                names.entry(name).or_default().push(flow);
+            }
+            if let Some((name, ns)) = flow.from.workload() {
+                let names = index.leaving.entry(ns).or_default();
+                names.entry(name).or_default().push(flow);
             }
         }
-        flows
+        index
     }
 
-    /// The namespace of `target` and the port a flow to it uses: the one named on `uses`, else
-    /// the target's first port.
-    fn port(&self, target: &str, declared: Option<u16>) -> Option<(&'a str, u16)> {
-        let (namespace, default) = self.targets.get(target)?;
-        Some((namespace, declared.or(*default)?))
+    /// The flows that reach the workload `name` in `namespace`.
+    pub fn reaching(&self, name: &str, namespace: &str) -> &[&'a Flow] {
+        lookup(&self.reaching, name, namespace)
     }
 
-    fn common(&self, egress: &mut Vec<Rule>) {
-        egress.push(dns());
-        if self.mesh {
-            egress.push(istiod());
-        }
+    /// The flows that leave the workload `name` in `namespace`.
+    pub fn leaving(&self, name: &str, namespace: &str) -> &[&'a Flow] {
+        lookup(&self.leaving, name, namespace)
     }
 }
 
-/// The policy of one app.
-pub fn emit_app(site: &Site, app: &App, flows: &Flows, files: &mut Files) {
-    {
-        let mut ingress = inbound(flows.clients.get(app.name.as_str()));
-        for route in &app.routes {
-            let port = route
-                .port
-                .map(|p| p.value)
-                .or_else(|| app.ports.first().map(|p| p.number.value));
-            ingress.push(Rule {
-                from_endpoints: vec![Selector {
-                    match_labels: BTreeMap::from([
-                        (NAMESPACE_LABEL.to_string(), GATEWAY_NAMESPACE.to_string()),
-                        ("istio".to_string(), route.gateway.to_string()),
-                    ]),
-                }],
-                to_ports: tcp(port),
-                ..Default::default()
-            });
+/// The CiliumNetworkPolicy of one app or database.
+pub fn emit(site: &crate::model::Site, name: &str, ns: &str, flows: &Flows, files: &mut Files) {
+    let (mut ingress, mut ingress_deny) = (Vec::new(), Vec::new());
+    for flow in flows.reaching(name, ns) {
+        match flow.action {
+            Action::Allow => ingress.push(inbound(&flow.from, &flow.ports)),
+            Action::Deny if !flow.is_l7() => ingress_deny.push(inbound(&flow.from, &flow.ports)),
+            Action::Deny => {}
         }
-        let mut egress = Vec::new();
-        flows.common(&mut egress);
-        for used in &app.uses {
-            if let Some((namespace, port)) =
-                flows.port(used.target.as_str(), used.port.map(|p| p.value))
-            {
-                egress.push(Rule {
-                    to_endpoints: vec![pods(used.target.as_str(), namespace)],
-                    to_ports: tcp([port]),
-                    ..Default::default()
-                });
-            }
-        }
-        for out in &app.egress {
-            let ports = tcp(out.ports.iter().map(|p| p.value));
-            let mut rule = Rule {
-                to_ports: ports,
-                ..Default::default()
-            };
-            match &out.target.value {
-                EgressTarget::World => rule.to_entities.push("world"),
-                EgressTarget::Fqdn(host) => rule.to_fqdns.push(Fqdn {
-                    match_name: host.to_string(),
-                }),
-                EgressTarget::Cidr(cidr) => rule.to_cidr.push(cidr.to_string()),
-            }
-            egress.push(rule);
-        }
-        write(
-            site,
-            app.name.as_str(),
-            app.namespace.as_str(),
-            ingress,
-            egress,
-            files,
-        );
     }
-}
-
-/// The policy of one database: only its clients may reach it.
-pub fn emit_database(site: &Site, db: &crate::model::Database, flows: &Flows, files: &mut Files) {
-    let ingress = inbound(flows.clients.get(db.name.as_str()));
-    let mut egress = Vec::new();
-    flows.common(&mut egress);
-    write(
-        site,
-        db.name.as_str(),
-        db.namespace.as_str(),
-        ingress,
-        egress,
-        files,
-    );
-}
-
-fn inbound(clients: Option<&Vec<(&App, u16)>>) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = Vec::new();
-    for (client, port) in clients.into_iter().flatten() {
-        rules.push(Rule {
-            from_endpoints: vec![pods(client.name.as_str(), client.namespace.as_str())],
-            to_ports: tcp([*port]),
-            ..Default::default()
-        });
+    let mut egress = vec![dns()];
+    if flows.mesh {
+        egress.push(istiod());
     }
-    rules
-}
-
-fn write(
-    site: &Site,
-    name: &str,
-    namespace: &str,
-    ingress: Vec<Rule>,
-    egress: Vec<Rule>,
-    files: &mut Files,
-) {
+    let mut egress_deny = Vec::new();
+    for flow in flows.leaving(name, ns) {
+        match flow.action {
+            Action::Allow => egress.push(outbound(&flow.to, &flow.ports)),
+            Action::Deny if !flow.is_l7() => egress_deny.push(outbound(&flow.to, &flow.ports)),
+            Action::Deny => {}
+        }
+    }
     let policy = Policy {
         api_version: "cilium.io/v2",
         kind: "CiliumNetworkPolicy",
-        metadata: workload::meta(name, namespace, name, site),
+        metadata: workload::meta(name, ns, name, site),
         spec: Spec {
             egress,
+            egress_deny,
             enable_default_deny: DefaultDeny {
                 egress: true,
                 ingress: true,
@@ -313,6 +300,7 @@ fn write(
                 match_labels: labels::selector(name),
             },
             ingress,
+            ingress_deny,
         },
     };
     files.object(

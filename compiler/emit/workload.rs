@@ -1,4 +1,5 @@
-//! An app's core objects: ServiceAccount, ConfigMap of its plain settings, Deployment, Service
+//! An app's core objects: ServiceAccount, ConfigMap of its plain settings, the pod template,
+//! a Deployment (or, with `canary`, the Rollout of `canary.rs` around the same template), Service
 //! and, with two or more replicas, a PodDisruptionBudget.
 
 use super::files::object_path;
@@ -54,6 +55,35 @@ pub fn disruption_budget(name: &str, namespace: &str, site: &Site) -> PodDisrupt
         ..Default::default()
     }
 }
+
+/// A label value naming this exact pod template: the image tag for people, and a hash of the
+/// whole template so that a settings-only change is a new revision too. Istio reports it as
+/// `destination_canonical_revision`, which is how canary analysis tells new pods from old.
+fn revision(app: &App, template: &PodTemplateSpec) -> String {
+    let json = serde_json::to_vec(template).unwrap_or_default();
+    let hash: String = Sha256::digest(&json)
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let tag: String = app
+        .image
+        .tag()
+        .unwrap_or("digest")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(50)
+        .collect();
+    let tag = tag.trim_start_matches(['.', '_', '-']);
+    if tag.is_empty() {
+        hash
+    } else {
+        format!("{tag}-{hash}")
+    }
+}
+
+/// Pod label Istio reads as the workload's revision in its metrics.
+pub const REVISION_LABEL: &str = "service.istio.io/canonical-revision";
 
 pub fn emit(site: &Site, app: &App, files: &mut Files) {
     let name = app.name.as_str();
@@ -175,57 +205,80 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
         app.ports.first().map(|p| p.number.value),
     );
 
-    let deployment = Deployment {
-        metadata: meta(name, ns, name, site),
-        spec: Some(DeploymentSpec {
-            replicas: Some(app.replicas.value as i32),
-            revision_history_limit: Some(3),
-            selector: LabelSelector {
-                match_labels: Some(labels::selector(name)),
-                ..Default::default()
-            },
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(labels::pod(name, site.settings.name.as_str())),
-                    annotations: (!template_annotations.is_empty()).then_some(template_annotations),
-                    ..Default::default()
-                }),
-                spec: Some(pod::spec(name, container, volumes, None, &app.nodes)),
-            },
+    let mut template = PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels::pod(name, site.settings.name.as_str())),
+            annotations: (!template_annotations.is_empty()).then_some(template_annotations),
             ..Default::default()
         }),
+        spec: Some(pod::spec(name, container, volumes, None, &app.nodes)),
+    };
+    let revision = revision(app, &template);
+    if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        labels.insert(REVISION_LABEL.into(), revision.clone());
+    }
+    let selector = LabelSelector {
+        match_labels: Some(labels::selector(name)),
         ..Default::default()
     };
-    files.object(object_path(&dir, "Deployment", name), &deployment);
+    match &app.canary {
+        Some(canary) => {
+            super::canary::emit(site, app, canary, selector, template, &revision, files)
+        }
+        None => {
+            let deployment = Deployment {
+                metadata: meta(name, ns, name, site),
+                spec: Some(DeploymentSpec {
+                    replicas: Some(app.replicas.value as i32),
+                    revision_history_limit: Some(3),
+                    selector,
+                    template,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            files.object(object_path(&dir, "Deployment", name), &deployment);
+        }
+    }
 
     if !app.ports.is_empty() {
-        let service = Service {
-            metadata: meta(name, ns, name, site),
-            spec: Some(ServiceSpec {
-                selector: Some(labels::selector(name)),
-                ports: Some(
-                    app.ports
-                        .iter()
-                        .map(|p| ServicePort {
-                            name: Some(p.name.to_string()),
-                            port: i32::from(p.number.value),
-                            target_port: Some(IntOrString::String(p.name.to_string())),
-                            protocol: Some("TCP".into()),
-                            app_protocol: Some(p.protocol.as_str().into()),
-                            ..Default::default()
-                        })
-                        .collect(),
-                ),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        files.object(object_path(&dir, "Service", name), &service);
+        files.object(
+            object_path(&dir, "Service", name),
+            &service(site, app, name),
+        );
     }
     if app.replicas.value >= 2 {
         files.object(
             object_path(&dir, "PodDisruptionBudget", name),
             &disruption_budget(name, ns, site),
         );
+    }
+}
+
+/// A Service on every port of the app named `name`: the app's own, or the stable and canary
+/// Services of a Rollout, whose selectors Argo Rollouts narrows to one ReplicaSet each.
+pub fn service(site: &Site, app: &App, name: &str) -> Service {
+    let ns = app.namespace.as_str();
+    let owner = app.name.as_str();
+    Service {
+        metadata: meta(name, ns, owner, site),
+        spec: Some(ServiceSpec {
+            selector: Some(labels::selector(owner)),
+            ports: Some(
+                app.ports
+                    .iter()
+                    .map(|p| ServicePort {
+                        name: Some(p.name.to_string()),
+                        port: i32::from(p.number.value),
+                        target_port: Some(IntOrString::String(p.name.to_string())),
+                        protocol: Some("TCP".into()),
+                        app_protocol: Some(p.protocol.as_str().into()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        }),
+        ..Default::default()
     }
 }

@@ -59,6 +59,9 @@ def load_crds():
             # metadata is the API server's ObjectMeta, checked separately below
             props = dict(schema.get("properties", {}))
             props["metadata"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            # every object has these, whether or not a CRD's schema lists them (Istio's do not)
+            props.setdefault("apiVersion", {"type": "string"})
+            props.setdefault("kind", {"type": "string"})
             schema = dict(schema, properties=props)
             crds[(f"{group}/{version['name']}", kind)] = jsonschema.Draft7Validator(strict(schema))
     return crds

@@ -1,0 +1,497 @@
+//! Every declared flow is allowed by both ends, and undeclared ones are denied, judged on the
+//! emitted CiliumNetworkPolicies and AuthorizationPolicies read back from YAML, with a small
+//! evaluator of their semantics, not on the model that produced them.
+
+use crate::support::{catalog, root};
+use labc::model::{EgressTarget, Endpoint, HttpMethod, PolicyAction, Site};
+use serde_yaml::Value;
+use std::collections::BTreeMap;
+
+const NS: &str = "k8s:io.kubernetes.pod.namespace";
+
+/// A pod as the policies see it: its labels (with Cilium's namespace label) and identity.
+#[derive(Clone)]
+struct Pod {
+    labels: BTreeMap<String, String>,
+    namespace: String,
+    principal: String,
+    name: String,
+}
+
+struct Out {
+    objects: Vec<Value>,
+}
+
+fn str_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn list<'a>(v: &'a Value, key: &str) -> Vec<&'a Value> {
+    v.get(key)
+        .and_then(Value::as_sequence)
+        .map(|s| s.iter().collect())
+        .unwrap_or_default()
+}
+
+impl Out {
+    fn of<'n>(kind: &'static str, namespace: &'n str) -> impl Fn(&&Value) -> bool + 'n {
+        move |o: &&Value| {
+            o["kind"].as_str() == Some(kind)
+                && o["metadata"]["namespace"].as_str() == Some(namespace)
+        }
+    }
+
+    fn pods(&self) -> Vec<Pod> {
+        let mut pods = Vec::new();
+        for o in &self.objects {
+            let kind = o["kind"].as_str().unwrap_or_default();
+            if !matches!(kind, "Deployment" | "Rollout" | "StatefulSet") {
+                continue;
+            }
+            let ns = str_of(&o["metadata"]["namespace"]);
+            let template = &o["spec"]["template"];
+            let mut labels: BTreeMap<String, String> = template["metadata"]["labels"]
+                .as_mapping()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (str_of(k), str_of(v)))
+                .collect();
+            labels.insert(NS.into(), ns.clone());
+            let sa = str_of(&template["spec"]["serviceAccountName"]);
+            pods.push(Pod {
+                labels,
+                principal: format!("cluster.local/ns/{ns}/sa/{sa}"),
+                namespace: ns,
+                name: str_of(&o["metadata"]["name"]),
+            });
+        }
+        pods
+    }
+
+    /// The CiliumNetworkPolicies selecting `pod`.
+    fn cnps(&self, pod: &Pod) -> Vec<&Value> {
+        self.objects
+            .iter()
+            .filter(Out::of("CiliumNetworkPolicy", &pod.namespace))
+            .filter(|p| selects(&p["spec"]["endpointSelector"], &pod.labels))
+            .collect()
+    }
+
+    fn aps(&self, pod: &Pod, action: &str) -> Vec<&Value> {
+        self.objects
+            .iter()
+            .filter(Out::of("AuthorizationPolicy", &pod.namespace))
+            .filter(|p| p["spec"]["action"].as_str() == Some(action))
+            .filter(|p| selects(&p["spec"]["selector"], &pod.labels))
+            .collect()
+    }
+}
+
+fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
+    selector["matchLabels"].as_mapping().is_some_and(|m| {
+        m.iter()
+            .all(|(k, v)| labels.get(&str_of(k)) == Some(&str_of(v)))
+    })
+}
+
+fn port_ok(rule: &Value, port: u16) -> bool {
+    let rules = list(rule, "toPorts");
+    rules.is_empty()
+        || rules.iter().any(|r| {
+            list(r, "ports")
+                .iter()
+                .any(|p| str_of(&p["port"]) == port.to_string())
+        })
+}
+
+/// The far end of a connection, as Cilium classifies it.
+enum Peer<'a> {
+    Pod(&'a Pod),
+    World,
+    Fqdn(&'a str),
+}
+
+fn peer_ok(rule: &Value, peer: &Peer, dir: &str) -> bool {
+    match peer {
+        Peer::Pod(pod) => list(rule, &format!("{dir}Endpoints"))
+            .iter()
+            .any(|s| selects(s, &pod.labels)),
+        Peer::World => list(rule, &format!("{dir}Entities"))
+            .iter()
+            .any(|e| matches!(e.as_str(), Some("world" | "all"))),
+        Peer::Fqdn(host) => {
+            list(rule, "toFQDNs")
+                .iter()
+                .any(|f| f["matchName"].as_str() == Some(*host))
+                || peer_ok(rule, &Peer::World, dir)
+        }
+    }
+}
+
+/// Whether the CiliumNetworkPolicies of `pod` let the connection through in direction `dir`
+/// (`to` for egress, `from` for ingress): some allow rule matches and no deny rule does.
+fn cilium(out: &Out, pod: &Pod, peer: &Peer, port: u16, dir: &str) -> bool {
+    let (allow, deny) = if dir == "to" {
+        ("egress", "egressDeny")
+    } else {
+        ("ingress", "ingressDeny")
+    };
+    let policies = out.cnps(pod);
+    assert!(
+        !policies.is_empty(),
+        "{} has no CiliumNetworkPolicy",
+        pod.name
+    );
+    let matches = |key| {
+        policies.iter().any(|p| {
+            list(&p["spec"], key)
+                .iter()
+                .any(|r| peer_ok(r, peer, dir) && port_ok(r, port))
+        })
+    };
+    matches(allow) && !matches(deny)
+}
+
+struct Request<'a> {
+    principal: &'a str,
+    namespace: &'a str,
+    port: u16,
+    method: &'a str,
+    path: &'a str,
+    host: &'a str,
+}
+
+fn field_ok(op: &Value, key: &str, value: &str) -> bool {
+    let items = list(op, key);
+    items.is_empty()
+        || items.iter().any(|i| {
+            let p = str_of(i);
+            match p.strip_suffix('*') {
+                Some(prefix) => value.starts_with(prefix),
+                None => p == value,
+            }
+        })
+}
+
+fn rule_matches(rule: &Value, r: &Request) -> bool {
+    let from = list(rule, "from");
+    let from_ok = from.is_empty()
+        || from.iter().any(|f| {
+            let s = &f["source"];
+            let p = list(s, "principals");
+            let n = list(s, "namespaces");
+            (p.is_empty() || p.iter().any(|x| x.as_str() == Some(r.principal)))
+                && (n.is_empty() || n.iter().any(|x| x.as_str() == Some(r.namespace)))
+        });
+    let to = list(rule, "to");
+    let to_ok = to.is_empty()
+        || to.iter().any(|t| {
+            let op = &t["operation"];
+            field_ok(op, "ports", &r.port.to_string())
+                && field_ok(op, "methods", r.method)
+                && field_ok(op, "paths", r.path)
+                && field_ok(op, "hosts", r.host)
+        });
+    from_ok && to_ok
+}
+
+/// Istio's order: any matching DENY denies; else with ALLOW policies one rule must match.
+fn istio(out: &Out, pod: &Pod, r: &Request) -> bool {
+    let any = |ps: Vec<&Value>| {
+        ps.iter().any(|p| {
+            list(&p["spec"], "rules")
+                .iter()
+                .any(|rule| rule_matches(rule, r))
+        })
+    };
+    if any(out.aps(pod, "DENY")) {
+        return false;
+    }
+    let allow = out.aps(pod, "ALLOW");
+    assert!(
+        !allow.is_empty(),
+        "{} has no ALLOW AuthorizationPolicy",
+        pod.name
+    );
+    any(allow)
+}
+
+fn compile(path: &str) -> (Site, Out) {
+    let path = root().join(path);
+    let bytes = std::fs::read(&path).unwrap();
+    let catalog = catalog();
+    let compiled = labc::compile("site.kdl", &bytes, &catalog)
+        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
+    let parsed = labc::syntax::parse("site.kdl", &bytes).unwrap_or_else(|_| panic!());
+    let (site, _) = labc::decode::decode(&parsed.document, &catalog);
+    let objects = compiled
+        .files
+        .as_map()
+        .values()
+        .map(|b| serde_yaml::from_slice(b).unwrap())
+        .collect();
+    (site, Out { objects })
+}
+
+fn gateway_pod(name: &str) -> Pod {
+    Pod {
+        labels: BTreeMap::from([
+            ("istio".to_string(), name.to_string()),
+            (NS.to_string(), "istio-ingress".to_string()),
+        ]),
+        namespace: "istio-ingress".into(),
+        principal: format!("cluster.local/ns/istio-ingress/sa/{name}"),
+        name: name.into(),
+    }
+}
+
+/// Both ends allow `from` → `to` on `port` at L3/L4, and the server at L7 for the request.
+fn allowed(out: &Out, from: &Pod, to: &Pod, r: &Request, gateway: bool) -> bool {
+    (gateway || cilium(out, from, &Peer::Pod(to), r.port, "to"))
+        && cilium(out, to, &Peer::Pod(from), r.port, "from")
+        && istio(out, to, r)
+}
+
+fn request<'a>(from: &'a Pod, port: u16) -> Request<'a> {
+    Request {
+        principal: &from.principal,
+        namespace: &from.namespace,
+        port,
+        method: "GET",
+        path: "/",
+        host: "",
+    }
+}
+
+fn walk(path: &str) -> (usize, usize) {
+    let (site, out) = compile(path);
+    let pods = out.pods();
+    let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
+    let first_port = |name: &str| -> u16 {
+        site.apps
+            .iter()
+            .find(|a| a.name.as_str() == name)
+            .and_then(|a| a.ports.first().map(|p| p.number.value))
+            .or_else(|| {
+                site.databases
+                    .iter()
+                    .find(|d| d.name.as_str() == name)
+                    .map(|d| d.engine.port())
+            })
+            .unwrap()
+    };
+    let mut declared = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for app in &site.apps {
+        let me = pod(app.name.as_str());
+        for used in &app.uses {
+            let target = used.target.as_str();
+            let port = used.port.map_or_else(|| first_port(target), |p| p.value);
+            declared.insert((app.name.to_string(), target.to_string()));
+            let r = request(me, port);
+            assert!(
+                allowed(&out, me, pod(target), &r, false),
+                "{} uses {target}",
+                app.name
+            );
+            checked += 1;
+        }
+        for route in &app.routes {
+            let gw = gateway_pod(route.gateway.as_str());
+            let port = route
+                .port
+                .map_or_else(|| first_port(app.name.as_str()), |p| p.value);
+            let methods: Vec<HttpMethod> = if route.methods.is_empty() {
+                vec![HttpMethod::Get]
+            } else {
+                route.methods.iter().map(|m| m.value).collect()
+            };
+            let path = format!("{}/x", route.path.as_str().trim_end_matches('/'));
+            for method in methods {
+                let r = Request {
+                    method: method.as_str(),
+                    path: &path,
+                    host: route.host.as_str(),
+                    ..request(&gw, port)
+                };
+                assert!(
+                    allowed(&out, &gw, me, &r, true),
+                    "route to {} {}",
+                    app.name,
+                    method.as_str()
+                );
+                checked += 1;
+            }
+            // a method the route does not list is refused at L7
+            let r = Request {
+                method: "DELETE",
+                path: &path,
+                host: route.host.as_str(),
+                ..request(&gw, port)
+            };
+            if !route.methods.iter().any(|m| m.value == HttpMethod::Delete) {
+                assert!(
+                    !istio(&out, me, &r),
+                    "DELETE through the route to {}",
+                    app.name
+                );
+            }
+            // a path outside the prefix is refused, unless the prefix is `/`
+            if route.path.as_str() != "/" {
+                let r = Request {
+                    path: "/elsewhere",
+                    host: route.host.as_str(),
+                    ..request(&gw, port)
+                };
+                assert!(
+                    !istio(&out, me, &r),
+                    "path outside the route to {}",
+                    app.name
+                );
+            }
+        }
+        for egress in &app.egress {
+            for port in &egress.ports {
+                let peer = match &egress.target.value {
+                    EgressTarget::World => Peer::World,
+                    EgressTarget::Fqdn(h) => Peer::Fqdn(h.as_str()),
+                    EgressTarget::Cidr(_) => continue,
+                };
+                assert!(
+                    cilium(&out, me, &peer, port.value, "to"),
+                    "{} egress",
+                    app.name
+                );
+                checked += 1;
+            }
+        }
+        // nothing else leaves for the world: port 80 is never declared in these sites
+        assert!(
+            !cilium(&out, me, &Peer::World, 80, "to"),
+            "{} reaches the world on 80",
+            app.name
+        );
+    }
+    for policy in site
+        .policies
+        .iter()
+        .filter(|p| p.action == PolicyAction::Allow)
+    {
+        if let (Endpoint::Named(from), Endpoint::Named(to)) = (&policy.from.value, &policy.to.value)
+        {
+            declared.insert((from.to_string(), to.to_string()));
+            let (from, to) = (pod(from.as_str()), pod(to.as_str()));
+            let port = policy
+                .ports
+                .first()
+                .map_or_else(|| first_port(&to.name), |p| p.value);
+            let method = policy.methods.first().map_or("GET", |m| m.as_str());
+            let path = policy
+                .paths
+                .first()
+                .map_or("/".to_string(), |p| p.to_string());
+            let r = Request {
+                method,
+                path: &path,
+                ..request(from, port)
+            };
+            assert!(allowed(&out, from, to, &r, false), "policy {}", policy.name);
+            checked += 1;
+            if !policy.methods.is_empty() {
+                let r = Request {
+                    method: "DELETE",
+                    path: &path,
+                    ..request(from, port)
+                };
+                assert!(
+                    !istio(&out, to, &r),
+                    "policy {} lets DELETE through",
+                    policy.name
+                );
+            }
+        }
+    }
+    let mut denied = 0;
+    for from in &pods {
+        for to in &pods {
+            if from.name == to.name || declared.contains(&(from.name.clone(), to.name.clone())) {
+                continue;
+            }
+            let r = request(from, first_port(&to.name));
+            assert!(
+                !cilium(&out, from, &Peer::Pod(to), r.port, "to")
+                    || !cilium(&out, to, &Peer::Pod(from), r.port, "from"),
+                "{} → {} open at L3/L4",
+                from.name,
+                to.name
+            );
+            assert!(
+                !istio(&out, to, &r),
+                "{} → {} open at L7",
+                from.name,
+                to.name
+            );
+            denied += 1;
+        }
+        // no gateway reaches a workload it has no route to
+        let gw = gateway_pod("public");
+        let routed = site
+            .apps
+            .iter()
+            .any(|a| a.name.as_str() == from.name && !a.routes.is_empty());
+        if !routed {
+            assert!(
+                !cilium(&out, from, &Peer::Pod(&gw), first_port(&from.name), "from"),
+                "gateway reaches {}",
+                from.name
+            );
+            denied += 1;
+        }
+    }
+    (checked, denied)
+}
+
+#[test]
+fn the_seed_sites_declared_flows_are_open_and_the_rest_closed() {
+    let (checked, denied) = walk("site.kdl");
+    // 2 uses, 4 route methods, 1 egress; 3 workloads give 6 pairs, minus the 2 declared
+    assert_eq!((checked, denied), (7, 5));
+}
+
+#[test]
+fn explicit_policies_open_and_narrow_on_the_emitted_objects() {
+    let (site, out) = compile("tests/fixtures/ok/policies/site.kdl");
+    let (checked, _) = walk("tests/fixtures/ok/policies/site.kdl");
+    assert!(checked >= 5);
+    let pods = out.pods();
+    let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
+    // the L7 deny narrows the route: /admin is refused, the rest of `/` still served
+    let gw = gateway_pod("edge");
+    let admin = Request {
+        path: "/admin/users",
+        host: "lab.example.dev",
+        ..request(&gw, 8080)
+    };
+    assert!(!istio(&out, pod("front"), &admin));
+    let home = Request {
+        path: "/index.html",
+        host: "lab.example.dev",
+        ..request(&gw, 8080)
+    };
+    assert!(istio(&out, pod("front"), &home));
+    // the L3/L4 deny closes front → batch on both layers
+    let r = request(pod("front"), 7000);
+    assert!(!cilium(
+        &out,
+        pod("front"),
+        &Peer::Pod(pod("batch")),
+        7000,
+        "to"
+    ));
+    assert!(!istio(&out, pod("batch"), &r));
+    assert_eq!(site.policies.len(), 3);
+}
