@@ -3,12 +3,14 @@
 
 mod canary;
 mod capacity;
+mod disks;
 mod features;
 mod layers;
 mod names;
 mod network;
 mod references;
 mod routes;
+mod versions;
 mod warnings;
 
 use crate::diag::Error;
@@ -27,6 +29,8 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     capacity::check(&view, &mut errors);
     network::check(&view, &mut errors);
     routes::check(&view, &mut errors);
+    versions::check(&view, &mut errors);
+    disks::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

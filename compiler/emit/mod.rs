@@ -8,6 +8,7 @@ mod files;
 mod labels;
 mod namespace;
 mod network_policy;
+mod nodes;
 mod pod;
 mod workload;
 
@@ -29,7 +30,6 @@ pub fn has_component(site: &Site, name: &str) -> bool {
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
-    let _ = catalog;
     let flows = Flows::new(site);
     let cilium = has_component(site, "cilium");
     let app = |app: &App, files: &mut Files| {
@@ -77,5 +77,6 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     });
     namespace::emit(site, &mut files);
     argocd::emit(site, graph, &mut files);
+    nodes::emit(site, catalog, &mut files);
     files
 }
