@@ -228,11 +228,13 @@ fn compile(path: &str) -> (Site, Out) {
         .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
     let parsed = labc::syntax::parse("site.kdl", &bytes).unwrap_or_else(|_| panic!());
     let (site, _) = labc::decode::decode(&parsed.document, &catalog);
+    // Kubernetes objects only: node scripts and kubeadm configurations are not API objects
     let objects = compiled
         .files
         .as_map()
-        .values()
-        .map(|b| serde_yaml::from_slice(b).unwrap())
+        .iter()
+        .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
+        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
         .collect();
     (site, Out { objects })
 }

@@ -8,3 +8,4 @@ mod determinism;
 mod docs;
 mod flows;
 mod good_sites;
+mod kubeadm;

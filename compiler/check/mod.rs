@@ -3,6 +3,7 @@
 
 mod canary;
 mod capacity;
+mod disks;
 mod egress;
 mod features;
 mod layers;
@@ -11,6 +12,7 @@ mod network;
 mod policies;
 mod references;
 mod routes;
+mod versions;
 mod warnings;
 
 use crate::diag::Error;
@@ -31,6 +33,8 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     policies::check(&view, &mut errors);
     egress::check(&view, &mut errors);
     routes::check(&view, &mut errors);
+    versions::check(&view, &mut errors);
+    disks::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -52,6 +52,19 @@ pub enum Error {
         other_span: SourceSpan,
     },
 
+    /// The containerd version is not a 2.x release labc knows.
+    #[error("containerd {version} is not a release labc can install")]
+    #[diagnostic(
+        code(labc::version::containerd_release),
+        help("node scripts install containerd 2.x from its release tarballs and write its version 3 configuration; labc knows {known}")
+    )]
+    ContainerdReleaseUnknown {
+        version: String,
+        known: String,
+        #[label("this version")]
+        span: SourceSpan,
+    },
+
     /// The CORS preflight `OPTIONS` is missing from a route that enables CORS.
     #[error("route enables CORS but does not allow OPTIONS")]
     #[diagnostic(
@@ -167,6 +180,19 @@ pub enum Error {
         #[label("{label}")]
         span: SourceSpan,
         label: String,
+    },
+
+    /// The Kubernetes version is not a patch release of a pkgs.k8s.io series labc knows.
+    #[error("Kubernetes {version} is not a release labc can install")]
+    #[diagnostic(
+        code(labc::version::kubernetes_release),
+        help("node scripts pin kubelet, kubeadm and kubectl from pkgs.k8s.io, which serves one repository per minor series; give a full patch release: labc knows {known}")
+    )]
+    KubernetesReleaseUnknown {
+        version: String,
+        known: String,
+        #[label("this version")]
+        span: SourceSpan,
     },
 
     /// A component's pinned version does not support the site's Kubernetes version.
@@ -301,6 +327,21 @@ pub enum Error {
         span: SourceSpan,
         #[label("the node network")]
         network_span: SourceSpan,
+    },
+
+    /// Two disks of one node are mounted at the same path.
+    #[error("two disks of `{node}` are mounted at {mount}")]
+    #[diagnostic(
+        code(labc::node::mount_clash),
+        help("give each disk its own `mount=`; a longhorn disk without one is mounted at /var/lib/longhorn")
+    )]
+    MountClash {
+        node: String,
+        mount: String,
+        #[label("this disk")]
+        span: SourceSpan,
+        #[label("mounted at the same path as this one")]
+        first: SourceSpan,
     },
 
     /// The site has no control-plane node.

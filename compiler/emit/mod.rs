@@ -10,6 +10,7 @@ mod files;
 mod labels;
 mod namespace;
 mod network_policy;
+mod nodes;
 mod pod;
 mod routing;
 mod workload;
@@ -88,5 +89,6 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     });
     namespace::emit(site, &mut files);
     argocd::emit(site, graph, &mut files);
+    nodes::emit(site, catalog, &mut files);
     files
 }

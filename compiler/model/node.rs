@@ -73,6 +73,18 @@ pub struct Disk {
     pub longhorn: bool,
 }
 
+impl Disk {
+    /// Where the node script mounts the disk: its `mount=`, or Longhorn's default data path for
+    /// a Longhorn disk without one; `None` for a disk the script leaves alone.
+    pub fn mount_path(&self) -> Option<&str> {
+        match (&self.mount, self.longhorn) {
+            (Some(mount), _) => Some(mount),
+            (None, true) => Some("/var/lib/longhorn"),
+            (None, false) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Nic {
     pub name: Spanned<String>,

@@ -2,6 +2,7 @@
 //! embedded in the binary at build time (see `build.rs`), so adding a component needs no Rust.
 
 mod component;
+pub mod releases;
 mod setting;
 
 pub use component::{ChartSource, Component};
@@ -11,7 +12,7 @@ use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};
 use std::collections::BTreeMap;
 
-pub(crate) use self::files::STDLIB_FILES;
+pub(crate) use self::files::{NODE_TEMPLATES, STDLIB_FILES};
 mod files {
     include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 }

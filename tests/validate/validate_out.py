@@ -80,6 +80,10 @@ def main(dirs):
     count = 0
     for out in dirs:
         for path in sorted(glob.glob(os.path.join(out, "**", "*.yaml"), recursive=True)):
+            # kubeadm configurations are read by kubeadm, not the API server; tests/kubeadm.rs
+            # checks them against the kubeadm v1beta4 types
+            if os.path.relpath(path, out).startswith("nodes" + os.sep):
+                continue
             with open(path) as f:
                 docs = [d for d in yaml.safe_load_all(f) if d is not None]
             for obj in docs:

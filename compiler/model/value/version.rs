@@ -29,6 +29,11 @@ impl Version {
         self.parts.get(1).copied().unwrap_or(0)
     }
 
+    /// The third number, when the version has one: package repositories pin patch releases.
+    pub fn patch(&self) -> Option<u32> {
+        self.parts.get(2).copied()
+    }
+
     /// `major.minor`, the unit Kubernetes support windows are written in.
     pub fn minor_series(&self) -> (u32, u32) {
         (self.major(), self.minor())

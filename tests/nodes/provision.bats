@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# Runs the provision.sh that labc writes for tests/nodes/site.kdl against a scratch root, with
+# every system command replaced by ./stub. LABC names the labc binary (default: on PATH).
+
+STUBBED=(id dpkg dpkg-query apt-get apt-mark systemctl swapon swapoff modprobe sysctl curl gpg
+  tar lsblk blkid mkfs.ext4 findmnt mount ip ethtool kubeadm)
+
+setup_file() {
+  export OUT="$BATS_FILE_TMPDIR/out"
+  "${LABC:-labc}" build "$BATS_TEST_DIRNAME/site.kdl" --out "$OUT" >/dev/null
+}
+
+setup() {
+  export LABC_ROOT="$BATS_TEST_TMPDIR/root" STUB_STATE="$BATS_TEST_TMPDIR/state"
+  mkdir -p "$LABC_ROOT/etc" "$STUB_STATE" "$BATS_TEST_TMPDIR/bin"
+  printf 'ID=debian\nVERSION_ID="12"\n' >"$LABC_ROOT/etc/os-release"
+  printf '/swap.img none swap sw 0 0\n' >"$LABC_ROOT/etc/fstab"
+  for name in "${STUBBED[@]}"; do ln -s "$BATS_TEST_DIRNAME/stub" "$BATS_TEST_TMPDIR/bin/$name"; done
+  export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+  unset LABC_JOIN_TOKEN LABC_CA_CERT_HASH LABC_CERTIFICATE_KEY
+}
+
+provision() { bash "$OUT/nodes/$1/provision.sh" "${@:2}" </dev/null; }
+
+# the lines of $output that announce a change, with the node prefix cut
+actions() { sed -n 's/^\[[^]]*\] would \([^:]*\):.*/\1/p' <<<"$output"; }
+
+# assert_in_order PATTERN...: each pattern matches a line of actions() after the previous one
+assert_in_order() {
+  local lines line=0 pattern found i
+  mapfile -t lines < <(actions)
+  for pattern in "$@"; do
+    found=
+    for ((i = line; i < ${#lines[@]}; i++)); do
+      if [[ "${lines[i]}" == $pattern ]]; then found=$i; break; fi
+    done
+    if [ -z "$found" ]; then
+      printf 'no action "%s" after line %d of:\n' "$pattern" "$line" >&2
+      printf '  %s\n' "${lines[@]}" >&2
+      return 1
+    fi
+    line=$((found + 1))
+  done
+}
+
+# mutating calls in the stub log: everything but the read-only questions
+mutations() {
+  grep -Ev '^(id|dpkg|dpkg-query|lsblk|blkid|findmnt|ip|swapon) |^(systemctl is-|apt-mark showhold|sysctl -n|ethtool --show-eee)' \
+    "$STUB_STATE/calls" || true
+}
+
+@test "control-plane node: dry run lists every action in order and changes nothing" {
+  run provision cp-1 --dry-run
+  [ "$status" -eq 0 ]
+  assert_in_order "turn swap off" "comment out swap in /etc/fstab" \
+    "write /etc/modules-load.d/labc.conf" "load module overlay" "load module br_netfilter" \
+    "load module iscsi_tcp" "write /etc/sysctl.d/90-labc.conf" "apply sysctls" \
+    "install apt-transport-https ca-certificates curl gpg ethtool" \
+    "install the pkgs.k8s.io signing key" "write /etc/apt/sources.list.d/kubernetes.list" \
+    "install kubelet, kubeadm and kubectl 1.31.13-1.1" "hold kubelet at 1.31.13-1.1" \
+    "install containerd 2.1.5" "install runc 1.3.3" "write /etc/containerd/config.toml" \
+    "enable containerd" "start containerd" "install open-iscsi nfs-common cryptsetup dmsetup" \
+    "enable iscsid" "write /etc/systemd/system/labc-nic-power-saving.service" \
+    "enable labc-nic-power-saving" "turn power saving off on eno1" "enable kubelet" \
+    "initialise the cluster"
+  [[ "$output" == *"kubeadm init --config $OUT/nodes/cp-1/kubeadm.yaml"* ]]
+  [[ "$output" == *"dry run: "*" change(s) to make, none made"* ]]
+  [ -z "$(mutations)" ]
+  [ ! -e "$LABC_ROOT/etc/modules-load.d" ]
+  grep -q '^/swap.img' "$LABC_ROOT/etc/fstab"
+}
+
+@test "worker with a Longhorn disk: dry run prepares the disk and joins" {
+  run provision storage-1 --dry-run
+  [ "$status" -eq 0 ]
+  assert_in_order "load module iscsi_tcp" "install kubelet, kubeadm and kubectl 1.31.13-1.1" \
+    "install containerd 2.1.5" "install open-iscsi nfs-common cryptsetup dmsetup" \
+    "enable iscsid" "format the blank disk /dev/sdb as ext4" "create /var/lib/longhorn" \
+    "add /dev/sdb at /var/lib/longhorn to /etc/fstab" "mount /var/lib/longhorn" \
+    "enable kubelet" "join the cluster*"
+  [[ "$output" != *"power saving"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "worker without a disk: no disk step, Longhorn's prerequisites still, then join" {
+  run provision plain-1 --dry-run
+  [ "$status" -eq 0 ]
+  assert_in_order "install containerd 2.1.5" "install open-iscsi nfs-common cryptsetup dmsetup" \
+    "enable kubelet" "join the cluster*"
+  [[ "$output" != *"== disks"* ]]
+  [[ "$output" != *"format"* ]]
+}
+
+@test "a second run changes nothing and says so" {
+  run provision cp-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"done: "*" change(s) made"* ]]
+  [ -f "$STUB_STATE/kubeadm-init.yaml" ]
+  grep -q '^# swap off for kubelet (labc): /swap.img' "$LABC_ROOT/etc/fstab"
+  : >"$STUB_STATE/calls"
+  run provision cp-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"nothing to change: cp-1 is provisioned"* ]]
+  [[ "$output" != *"would"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "a storage worker joins with secrets from the environment, and twice is a no-op" {
+  export LABC_JOIN_TOKEN=abcdef.0123456789abcdef
+  export LABC_CA_CERT_HASH="sha256:$(printf 'a%.0s' {1..64})"
+  run provision storage-1
+  [ "$status" -eq 0 ]
+  grep -q 'token: "abcdef.0123456789abcdef"' "$STUB_STATE/kubeadm-join.yaml"
+  grep -q '@LABC_JOIN_TOKEN@' "$OUT/nodes/storage-1/kubeadm.yaml"
+  grep -q 'UUID=uuid-sdb /var/lib/longhorn ext4 defaults,nofail 0 2' "$LABC_ROOT/etc/fstab"
+  : >"$STUB_STATE/calls"
+  run provision storage-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"nothing to change"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "a join without secrets and without a terminal stops before kubeadm" {
+  run provision plain-1
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"set LABC_JOIN_TOKEN"* ]]
+  ! grep -q '^kubeadm' "$STUB_STATE/calls"
+}
+
+@test "an unsupported OS stops before any change" {
+  printf 'ID=fedora\n' >"$LABC_ROOT/etc/os-release"
+  run provision cp-1
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"unsupported operating system 'fedora'"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "a real run as another user than root stops before any change" {
+  printf '#!/bin/sh\necho 1000\n' >"$BATS_TEST_TMPDIR/bin/id.real"
+  rm "$BATS_TEST_TMPDIR/bin/id"
+  mv "$BATS_TEST_TMPDIR/bin/id.real" "$BATS_TEST_TMPDIR/bin/id"
+  chmod +x "$BATS_TEST_TMPDIR/bin/id"
+  run provision cp-1
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"run as root"* ]]
+  [ -z "$(mutations)" ]
+}
