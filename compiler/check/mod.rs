@@ -7,6 +7,7 @@ mod features;
 mod layers;
 mod names;
 mod network;
+mod platform;
 mod references;
 mod routes;
 mod warnings;
@@ -26,6 +27,7 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     canary::check(&view, &mut errors);
     capacity::check(&view, &mut errors);
     network::check(&view, &mut errors);
+    platform::check(&view, &mut errors);
     routes::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors

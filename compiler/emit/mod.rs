@@ -2,12 +2,15 @@
 //! map keyed by their path in `out/`. Emitting cannot fail: the checker has already rejected
 //! everything an emitter could not express.
 
+mod application;
 mod argocd;
 mod database;
 mod files;
 mod labels;
+mod mesh;
 mod namespace;
 mod network_policy;
+mod platform;
 mod pod;
 mod workload;
 
@@ -29,7 +32,6 @@ pub fn has_component(site: &Site, name: &str) -> bool {
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
-    let _ = catalog;
     let flows = Flows::new(site);
     let cilium = has_component(site, "cilium");
     let app = |app: &App, files: &mut Files| {
@@ -77,5 +79,6 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     });
     namespace::emit(site, &mut files);
     argocd::emit(site, graph, &mut files);
+    platform::emit(site, catalog, graph, &mut files);
     files
 }

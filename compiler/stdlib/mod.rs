@@ -2,10 +2,18 @@
 //! embedded in the binary at build time (see `build.rs`), so adding a component needs no Rust.
 
 mod component;
+mod context;
+mod instance;
+mod release;
 mod setting;
+mod values;
 
 pub use component::{ChartSource, Component};
+pub use context::site_context;
+pub use instance::{instances, Instance};
+pub use release::{Each, Release};
 pub use setting::{SettingDef, SettingType};
+pub use values::render;
 
 use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};

@@ -59,6 +59,10 @@ def load_crds():
             # metadata is the API server's ObjectMeta, checked separately below
             props = dict(schema.get("properties", {}))
             props["metadata"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            # the API server accepts apiVersion and kind on every object, even where a CRD's
+            # schema does not list them (Istio's do not)
+            props.setdefault("apiVersion", {"type": "string"})
+            props.setdefault("kind", {"type": "string"})
             schema = dict(schema, properties=props)
             crds[(f"{group}/{version['name']}", kind)] = jsonschema.Draft7Validator(strict(schema))
     return crds
