@@ -7,3 +7,4 @@ mod cli;
 mod determinism;
 mod docs;
 mod good_sites;
+mod platform_values;

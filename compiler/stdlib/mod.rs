@@ -19,7 +19,7 @@ use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};
 use std::collections::BTreeMap;
 
-pub(crate) use self::files::STDLIB_FILES;
+pub use self::files::STDLIB_FILES;
 mod files {
     include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 }
