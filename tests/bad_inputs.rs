@@ -122,3 +122,23 @@ fn json_diagnostics_carry_position_code_and_help() {
         .unwrap()
         .ends_with("unknown_property_near_miss.kdl"));
 }
+
+/// A component file from a site's own folder whose values template reads a fact that does not
+/// exist: the site's use of the component is the diagnostic's label.
+#[test]
+fn a_component_whose_values_do_not_render_is_reported() {
+    let broken = "component cilium {\n    layer cni\n    namespace kube-system\n    chart repo=\"https://helm.cilium.io/\" name=cilium version=\"1.18.12\"\n    values \"k8sServiceHost: {{api_server.adress}}\"\n}\n";
+    let files = labc::stdlib::STDLIB_FILES
+        .iter()
+        .map(|(n, t)| (*n, *t))
+        .chain([("components/cilium.kdl", broken)]);
+    let catalog = labc::stdlib::Catalog::from_files(files).unwrap();
+    let site = std::fs::read(root().join("tests/fixtures/ok/one_node/site.kdl")).unwrap();
+    let errors = match labc::compile("site.kdl", &site, &catalog) {
+        Ok(_) => panic!("compiled with a broken template"),
+        Err(errors) => errors,
+    };
+    let codes: Vec<String> = errors.iter().map(|e| e.error.code_str()).collect();
+    assert_eq!(codes, ["labc::component::values_template"]);
+    insta::assert_snapshot!("values_template", labc::cli::render_plain(errors));
+}

@@ -43,3 +43,45 @@ fn every_fixture_site_compiles_to_its_snapshot() {
         insta::assert_snapshot!(format!("ok_{name}"), out_text(&files));
     }
 }
+
+/// The order Argo CD installs the seed site in, wave by wave: the network, then storage and
+/// what needs only the network, then the mesh (base, CNI agent, istiod, the gateway, the mesh
+/// policy), then what runs in it, then what feeds on that.
+#[test]
+fn the_seed_site_installs_in_the_order_a_person_would_choose() {
+    let files = compile(&root().join("site.kdl"));
+    let mut waves: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for (path, bytes) in &files {
+        if !path.starts_with("argocd/application-") {
+            continue;
+        }
+        let app: serde_json::Value = serde_yaml::from_slice(bytes).unwrap();
+        let wave = app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let name = app["metadata"]["name"].as_str().unwrap().to_string();
+        waves.entry(wave).or_default().push(name);
+    }
+    let order: Vec<String> = waves
+        .iter()
+        .map(|(wave, names)| format!("{wave}: {}", names.join(" ")))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "-1: homelab-namespaces",
+            "0: cilium",
+            "10: argocd falco local-path longhorn sealed-secrets",
+            "20: istio-base kube-prometheus-stack loki tempo wazuh",
+            "21: istio-cni",
+            "22: istiod",
+            "23: gateway-public",
+            "29: homelab-mesh",
+            "30: argo-rollouts cloudflare falcosidekick mysql otel",
+            "40: falco-talon was",
+            "50: web",
+        ]
+    );
+}

@@ -9,3 +9,4 @@ mod docs;
 mod flows;
 mod good_sites;
 mod kubeadm;
+mod platform_values;

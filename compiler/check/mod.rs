@@ -10,6 +10,7 @@ mod layers;
 mod names;
 mod network;
 mod policies;
+mod platform;
 mod references;
 mod routes;
 mod versions;
@@ -32,6 +33,7 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     network::check(&view, &mut errors);
     policies::check(&view, &mut errors);
     egress::check(&view, &mut errors);
+    platform::check(&view, &mut errors);
     routes::check(&view, &mut errors);
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);

@@ -421,6 +421,25 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A list setting names an item that only works with a component the site does not have,
+    /// e.g. the `wazuh` output of Falcosidekick without the `wazuh` component.
+    #[error(
+        "`{item}` in `{setting}` of `{component}` needs `{needs}`, which the site does not have"
+    )]
+    #[diagnostic(
+        code(labc::component::setting_needs_component),
+        help("add `{needs}` to `layer {layer}`, or remove `{item}` from `{setting}`")
+    )]
+    SettingNeedsComponent {
+        component: String,
+        setting: String,
+        item: String,
+        needs: String,
+        layer: String,
+        #[label("asks for `{needs}`")]
+        span: SourceSpan,
+    },
+
     /// A workload reads a Secret from another namespace, which Kubernetes does not allow.
     #[error("secret `{secret}` lives in namespace `{secret_namespace}`, not `{namespace}`")]
     #[diagnostic(code(labc::reference::secret_namespace), help("a pod can only read Secrets of its own namespace; declare the secret with `namespace={namespace}`"))]
@@ -595,6 +614,20 @@ pub enum Error {
     UnusedSecret {
         name: String,
         #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A component's values template does not render for this site: a fact it reads is
+    /// missing, or what it renders is not a YAML mapping. A bug in a component file.
+    #[error("the Helm values of `{component}` do not render: {reason}")]
+    #[diagnostic(
+        code(labc::component::values_template),
+        help("the `values` template of `{component}` in its component file is wrong; the facts a template may read are listed in docs/language.md")
+    )]
+    ValuesTemplate {
+        component: String,
+        reason: String,
+        #[label("this component")]
         span: SourceSpan,
     },
 

@@ -2,15 +2,18 @@
 //! map keyed by their path in `out/`. Emitting cannot fail: the checker has already rejected
 //! everything an emitter could not express.
 
+mod application;
 mod argocd;
 mod authorization_policy;
 mod canary;
 mod database;
 mod files;
 mod labels;
+mod mesh;
 mod namespace;
 mod network_policy;
 mod nodes;
+mod platform;
 mod pod;
 mod routing;
 mod workload;
@@ -90,5 +93,6 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     namespace::emit(site, &mut files);
     argocd::emit(site, graph, &mut files);
     nodes::emit(site, catalog, &mut files);
+    platform::emit(site, catalog, graph, &mut files);
     files
 }

@@ -96,6 +96,15 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
                 db.storage.class.span,
             );
         }
+        // its namespace has sidecar injection, so the mesh must be up before its pods start
+        if has("istio") {
+            b.edge(
+                me,
+                "istio",
+                "its pods get an Istio sidecar".into(),
+                db.name.span,
+            );
+        }
         if db.secret.is_some() && has("sealed-secrets") {
             b.edge(
                 me,

@@ -1,3 +1,4 @@
+use super::release::{self, Release};
 use super::{SettingDef, SettingType};
 use crate::decode::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
@@ -39,6 +40,11 @@ pub struct Component {
     /// The StorageClass this component provides, if it is a storage provider.
     pub storage_class: Option<String>,
     pub settings: Vec<SettingDef>,
+    /// What Argo CD installs: one release named after the component unless the file lists
+    /// several. Empty for a component another one installs (Grafana comes with Prometheus).
+    pub releases: Vec<Release>,
+    /// Argo CD sync options beyond the defaults, e.g. `ServerSideApply=true` for huge CRDs.
+    pub sync_options: Vec<String>,
 }
 
 impl Component {
@@ -63,9 +69,12 @@ const CHILDREN: &[&str] = &[
     "kubernetes",
     "layer",
     "namespace",
+    "release",
     "requires",
     "setting",
     "storage-class",
+    "sync-options",
+    "values",
 ];
 
 fn one_string(node: &KdlNode, cx: &mut Cx) -> Option<String> {
@@ -140,7 +149,10 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         after: Vec::new(),
         storage_class: None,
         settings: Vec::new(),
+        releases: Vec::new(),
+        sync_options: Vec::new(),
     };
+    let mut values = None;
     let (mut layer_seen, mut namespace_seen) = (None, None);
     for child in view.children(CHILDREN, cx) {
         match child.name().value() {
@@ -239,8 +251,17 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
                     component.settings.push(setting);
                 }
             }
+            "values" => values = release::decode_values(child, cx),
+            "release" => component.releases.extend(release::decode(child, cx)),
+            "sync-options" => component.sync_options.extend(words(child, cx)),
             _ => {}
         }
+    }
+    // the usual case: one release named after the component, with the component's values
+    if component.releases.is_empty() && component.source.is_some() {
+        component
+            .releases
+            .push(Release::named(&component.name, values));
     }
     Some(component)
 }
@@ -260,10 +281,28 @@ fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
     let ty_word = view
         .prop("type")
         .and_then(|e| value::string(e, "type", cx))?;
-    let choices: Vec<String> = view
-        .children(&["values"], cx)
-        .flat_map(|values| words(values, cx))
-        .collect();
+    let mut choices: Vec<String> = Vec::new();
+    let mut item_requires = Vec::new();
+    for child in view.children(&["requires", "values"], cx) {
+        if child.name().value() == "values" {
+            choices.extend(words(child, cx));
+            continue;
+        }
+        // `requires wazuh=wazuh discord=prometheus`: a list item that only works with a component
+        for entry in child.entries() {
+            match (entry.name(), value::string(entry, "requires", cx)) {
+                (Some(item), Some(component)) => {
+                    item_requires.push((item.value().to_string(), component.value))
+                }
+                (None, _) => cx.push(Error::UnexpectedArgument {
+                    node: "requires".into(),
+                    expected: "item=component properties",
+                    span: entry.span(),
+                }),
+                _ => {}
+            }
+        }
+    }
     let bound = |key, default, cx: &mut Cx| {
         view.prop(key)
             .and_then(|e| value::integer(e, key, i128::from(i64::MIN), i128::from(i64::MAX), cx))
@@ -300,6 +339,7 @@ fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
         name,
         ty,
         default: None,
+        item_requires,
         doc: view
             .prop("doc")
             .and_then(|e| value::string(e, "doc", cx))

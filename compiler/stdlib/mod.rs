@@ -3,16 +3,24 @@
 
 mod component;
 pub mod releases;
+mod context;
+mod instance;
+mod release;
 mod setting;
+mod values;
 
 pub use component::{ChartSource, Component};
+pub use context::site_context;
+pub use instance::{instances, Instance};
+pub use release::{Each, Release};
 pub use setting::{SettingDef, SettingType};
+pub use values::render;
 
 use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};
 use std::collections::BTreeMap;
 
-pub(crate) use self::files::{NODE_TEMPLATES, STDLIB_FILES};
+pub use self::files::{NODE_TEMPLATES, STDLIB_FILES};
 mod files {
     include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 }

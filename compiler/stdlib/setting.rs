@@ -46,6 +46,8 @@ pub struct SettingDef {
     pub name: String,
     pub ty: SettingType,
     pub default: Option<SettingValue>,
+    /// List items that need a component: (item, component).
+    pub item_requires: Vec<(String, String)>,
     pub doc: String,
 }
 

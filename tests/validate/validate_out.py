@@ -59,7 +59,8 @@ def load_crds():
             # metadata is the API server's ObjectMeta, checked separately below
             props = dict(schema.get("properties", {}))
             props["metadata"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-            # every object has these, whether or not a CRD's schema lists them (Istio's do not)
+            # the API server accepts apiVersion and kind on every object, even where a CRD's
+            # schema does not list them (Istio's do not)
             props.setdefault("apiVersion", {"type": "string"})
             props.setdefault("kind", {"type": "string"})
             schema = dict(schema, properties=props)

@@ -1,0 +1,45 @@
+//! The platform components as they will be installed: every values template renders for this
+//! site, and every list item that needs another component (a Falcosidekick output, a Wazuh
+//! source) has it.
+
+use super::SiteView;
+use crate::diag::Error;
+use crate::model::SettingValue;
+use crate::stdlib;
+
+pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
+    let context = stdlib::site_context(view.site, view.catalog);
+    for used in view.components() {
+        let Some(def) = view.catalog.get(used.name.as_str()) else {
+            continue;
+        };
+        if let Err(reason) = stdlib::instances(view.site, &context, def, used) {
+            errors.push(Error::ValuesTemplate {
+                component: def.name.clone(),
+                reason,
+                span: used.name.span,
+            });
+        }
+        for setting in &def.settings {
+            let Some(written) = used.settings.get(&setting.name) else {
+                continue;
+            };
+            let SettingValue::List(items) = &written.value else {
+                continue;
+            };
+            for (item, needs) in &setting.item_requires {
+                if items.contains(item) && !view.has(needs) {
+                    let layer = view.catalog.get(needs).map_or("", |d| d.layer.as_str());
+                    errors.push(Error::SettingNeedsComponent {
+                        component: def.name.clone(),
+                        setting: setting.name.clone(),
+                        item: item.clone(),
+                        needs: needs.clone(),
+                        layer: layer.into(),
+                        span: written.span,
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Argo CD Applications for the platform: one per release of every component in the site's
+//! layers, with chart, version and values from the stdlib, in an AppProject `<site>-platform`.
+//! Waves follow the graph (CNI, then storage, then the mesh, then what runs in it); the
+//! releases of one component follow each other in the order its stdlib file lists them.
+
+use super::application::{
+    application, project, wave, GroupKind, Helm, NamespaceMetadata, ProjectScope, Source,
+};
+use super::argocd::FOLDER;
+use super::files::object_path;
+use super::{mesh, Files};
+use crate::graph::{Graph, VertexKind};
+use crate::model::Site;
+use crate::stdlib::{self, Catalog, ChartSource, Instance};
+use std::collections::BTreeSet;
+
+/// The project of the platform components.
+pub fn platform_project(site: &Site) -> String {
+    format!("{}-platform", site.settings.name)
+}
+
+pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph, files: &mut Files) {
+    let project_name = platform_project(site);
+    let context = stdlib::site_context(site, catalog);
+    let mut namespaces = BTreeSet::new();
+    let mut repos = BTreeSet::new();
+    for used in site.layers.iter().flat_map(|l| &l.components) {
+        let Some(def) = catalog.get(used.name.as_str()) else {
+            continue;
+        };
+        let instances = stdlib::instances(site, &context, def, used)
+            .expect("the checker rendered every values template");
+        for (step, instance) in instances.iter().enumerate() {
+            let wave = wave(graph, VertexKind::Component, &def.name, step as i64);
+            let (repo, source) = source(instance);
+            repos.insert(repo);
+            namespaces.insert(instance.namespace.clone());
+            let mut app = application(
+                site,
+                &instance.application,
+                &instance.namespace,
+                project_name.clone(),
+                wave,
+                source,
+            );
+            let policy = &mut app.spec.sync_policy;
+            policy.sync_options.insert(0, "CreateNamespace=true".into());
+            policy.sync_options.extend(def.sync_options.iter().cloned());
+            if !instance.namespace_labels.is_empty() {
+                policy.managed_namespace_metadata = Some(NamespaceMetadata {
+                    labels: instance.namespace_labels.iter().cloned().collect(),
+                });
+            }
+            files.object(
+                object_path(FOLDER, "Application", &instance.application),
+                &app,
+            );
+        }
+    }
+    if let Some(folder) = mesh::emit(site, catalog, files) {
+        let name = format!("{}-mesh", site.settings.name);
+        let app = application(
+            site,
+            &name,
+            mesh::ROOT_NAMESPACE,
+            project_name.clone(),
+            wave(graph, VertexKind::Component, "istio", WAVE_AFTER_RELEASES),
+            super::application::site_source(site, &folder),
+        );
+        files.object(object_path(FOLDER, "Application", &name), &app);
+        repos.insert(site.settings.repo.url.value.clone());
+        namespaces.extend(mesh::namespaces(site).map(String::from));
+    }
+    if repos.is_empty() {
+        return;
+    }
+    // Charts install CRDs, ClusterRoles, webhooks and StorageClasses: the platform project may
+    // create any cluster-scoped kind, but only in the namespaces its components use (and
+    // kube-system, where the Prometheus stack also puts the Services it scrapes the control plane
+    // through).
+    namespaces.insert("kube-system".into());
+    let app_project = project(
+        site,
+        &project_name,
+        format!("the platform components of site {}", site.settings.name),
+        ProjectScope {
+            namespaces: namespaces.into_iter().collect(),
+            cluster_resources: vec![GroupKind {
+                group: "*".into(),
+                kind: "*".into(),
+            }],
+            repos: repos.into_iter().collect(),
+        },
+    );
+    files.object(
+        object_path(FOLDER, "AppProject", &project_name),
+        &app_project,
+    );
+}
+
+/// The wave of a component's own configuration objects: after all its releases.
+const WAVE_AFTER_RELEASES: i64 = 9;
+
+fn source(instance: &Instance) -> (String, Source) {
+    let values = instance
+        .values
+        .as_object()
+        .is_some_and(|m| !m.is_empty())
+        .then(|| instance.values.clone());
+    match &instance.source {
+        ChartSource::Helm {
+            repo,
+            chart,
+            version,
+        } => (
+            repo.clone(),
+            Source {
+                chart: Some(chart.clone()),
+                helm: Some(Helm {
+                    release_name: instance.name.clone(),
+                    values_object: values,
+                }),
+                repo_url: repo.clone(),
+                target_revision: version.clone(),
+                ..Source::default()
+            },
+        ),
+        // a chart in git (local-path) gets a Helm block; a kustomize tree (Wazuh) none
+        ChartSource::Git {
+            url,
+            path,
+            revision,
+        } => (
+            url.clone(),
+            Source {
+                helm: values.map(|v| Helm {
+                    release_name: instance.name.clone(),
+                    values_object: Some(v),
+                }),
+                path: Some(path.clone()),
+                repo_url: url.clone(),
+                target_revision: revision.clone(),
+                ..Source::default()
+            },
+        ),
+    }
+}
