@@ -17,6 +17,8 @@ pub struct Compiled {
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
 /// emission and comes back with all the others found in the same run.
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
+    // compiling the node templates takes as long as parsing a small site: do it meanwhile
+    std::thread::spawn(crate::emit::warm_up);
     let parsed = crate::syntax::parse(name, bytes)?;
     let file = parsed.file;
     if parsed.document.nodes().is_empty() {

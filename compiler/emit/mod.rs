@@ -25,6 +25,12 @@ use crate::model::{App, Database, Site};
 use crate::stdlib::Catalog;
 use network_policy::Flows;
 
+/// Prepares what emission needs whatever the site is (the compiled node templates), so that
+/// `compile` can do it on another core while it parses and checks.
+pub fn warm_up() {
+    nodes::warm_up();
+}
+
 /// Whether the site's layers include the component.
 pub fn has_component(site: &Site, name: &str) -> bool {
     site.layers

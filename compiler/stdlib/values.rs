@@ -4,6 +4,7 @@
 use crate::model::value::Duration;
 use handlebars::{handlebars_helper, no_escape, Handlebars};
 use serde_json::Value;
+use std::sync::{Mutex, OnceLock};
 
 // `{{json x}}` writes any fact as a JSON literal, which is also valid YAML, so that a string with
 // a colon or a list of hosts cannot break the document.
@@ -16,7 +17,14 @@ handlebars_helper!(hours: |text: str| match Duration::parse(text) {
 // `{{#if (contains settings.outputs "loki")}}` for list settings.
 handlebars_helper!(contains: |list: array, item: str| list.iter().any(|v| v.as_str() == Some(item)));
 
-fn registry() -> Handlebars<'static> {
+/// One registry for the process: a template is compiled the first time it renders, under its own
+/// text as its name, so that the checker's render and the emitter's reuse one compilation.
+fn registry() -> &'static Mutex<Handlebars<'static>> {
+    static REGISTRY: OnceLock<Mutex<Handlebars<'static>>> = OnceLock::new();
+    REGISTRY.get_or_init(|| Mutex::new(new_registry()))
+}
+
+fn new_registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(no_escape);
@@ -29,14 +37,21 @@ fn registry() -> Handlebars<'static> {
 /// The values a template renders to with `context`; an empty template is no values. The error
 /// is a sentence for a diagnostic.
 pub fn render(template: &str, context: &Value) -> Result<Value, String> {
-    let text = registry()
-        .render_template(template, context)
-        .map_err(|e| match e.reason() {
-            handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
-                format!("the template reads `{path}`, which is not a known fact")
-            }
-            _ => format!("the template does not render: {e}"),
-        })?;
+    let rendered = {
+        // a poisoned lock only means another render panicked; the registry is still whole
+        let mut hb = registry().lock().unwrap_or_else(|p| p.into_inner());
+        if !hb.has_template(template) {
+            hb.register_template_string(template, template)
+                .map_err(|e| format!("the template does not render: {e}"))?;
+        }
+        hb.render(template, context)
+    };
+    let text = rendered.map_err(|e| match e.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
+            format!("the template reads `{path}`, which is not a known fact")
+        }
+        _ => format!("the template does not render: {e}"),
+    })?;
     let value: Value = serde_yaml::from_str(&text)
         .map_err(|e| format!("the template renders invalid YAML: {e}"))?;
     match value {

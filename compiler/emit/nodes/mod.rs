@@ -9,6 +9,11 @@ use crate::model::Site;
 use crate::stdlib::Catalog;
 use context::NodeContext;
 
+/// Compiles the node templates ahead of the first render.
+pub fn warm_up() {
+    templates::registry();
+}
+
 pub fn emit(site: &Site, catalog: &Catalog, files: &mut Files) {
     let registry = templates::registry();
     for node in &site.nodes {
