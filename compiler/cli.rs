@@ -4,6 +4,7 @@
 //! module under `cli/`, with its arguments.
 
 mod diff;
+mod explain;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -20,7 +21,8 @@ Examples:
   labc check --format json        diagnostics as JSON, for editors and CI
   labc flows                      who may talk to whom, as the emitted policies allow it
   labc diff --format markdown     what this change does to out/, for a pull-request comment
-  labc diff --from origin/main    compare with out/ as committed on main";
+  labc diff --from origin/main    compare with out/ as committed on main
+  labc explain cors_without_options   what a diagnostic means, with an example";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -64,6 +66,8 @@ enum Command {
     },
     /// Compare a fresh build (or a folder, or a git revision) with out/, object by object
     Diff(diff::Args),
+    /// Explain a diagnostic code, with an example of the mistake and its fix
+    Explain(explain::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -177,6 +181,7 @@ pub fn run() -> ExitCode {
         Command::Check { site, format } => (site, None, Then::Nothing, format),
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
         Command::Diff(args) => return diff::run(args),
+        Command::Explain(args) => return explain::run(args),
     };
     let Loaded {
         compiled,
@@ -254,6 +259,11 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The page of every diagnostic code (`docs/diagnostics.md`).
+pub fn diagnostics_page() -> String {
+    explain::page()
 }
 
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.

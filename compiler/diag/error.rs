@@ -482,6 +482,12 @@ pub enum Error {
     },
 
     /// The site file is larger than labc reads.
+    ///
+    /// labc refuses a file over 16 MiB before parsing it, so that a wrong path (a disk image,
+    /// a log) fails at once instead of filling memory.
+    ///
+    /// No example site: a 16 MiB fixture would weigh on the repository; the bad-input tests
+    /// make one in memory.
     #[error("the site file is {size} bytes; labc reads at most {limit}")]
     #[diagnostic(code(labc::syntax::too_large), help("a site of thousands of apps fits well under this limit; check that this is the right file"))]
     TooLarge {
@@ -619,6 +625,9 @@ pub enum Error {
 
     /// A component's values template does not render for this site: a fact it reads is
     /// missing, or what it renders is not a YAML mapping. A bug in a component file.
+    ///
+    /// No example site: the mistake is in a component file, not in `site.kdl`; the bad-input
+    /// tests give a site its own broken component.
     #[error("the Helm values of `{component}` do not render: {reason}")]
     #[diagnostic(
         code(labc::component::values_template),
