@@ -1,5 +1,10 @@
 //! The command line: argument parsing, reading the site, printing diagnostics and exit codes.
 //! Exit codes: 0 success, 1 diagnostics with errors or a stale `out/`, 2 usage or I/O errors.
+//! `build`, `check` and `flows` share the path below; every other subcommand lives in its own
+//! module under `cli/`, with its arguments.
+
+mod diff;
+mod explain;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -14,7 +19,10 @@ Examples:
   labc build --check              fail if the committed out/ is not what site.kdl compiles to
   labc build sites/lab.kdl --out /tmp/out
   labc check --format json        diagnostics as JSON, for editors and CI
-  labc flows                      who may talk to whom, as the emitted policies allow it";
+  labc flows                      who may talk to whom, as the emitted policies allow it
+  labc diff --format markdown     what this change does to out/, for a pull-request comment
+  labc diff --from origin/main    compare with out/ as committed on main
+  labc explain cors_without_options   what a diagnostic means, with an example";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -56,6 +64,10 @@ enum Command {
         #[arg(default_value = "site.kdl")]
         site: PathBuf,
     },
+    /// Compare a fresh build (or a folder, or a git revision) with out/, object by object
+    Diff(diff::Args),
+    /// Explain a diagnostic code, with an example of the mistake and its fix
+    Explain(explain::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -68,6 +80,43 @@ enum Then {
 
 fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// A site that compiled, its warnings already printed.
+struct Loaded {
+    compiled: crate::Compiled,
+    /// The site file as the user named it.
+    name: String,
+    site_dir: PathBuf,
+}
+
+/// Reads and compiles a site with its own components, printing its diagnostics in `format`.
+/// On errors, the exit code to return.
+fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
+    let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
+    let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
+    let catalog = match catalog(&site_dir) {
+        Ok(catalog) => catalog,
+        Err(Ok(diagnostics)) => {
+            report(diagnostics, format);
+            return Err(ExitCode::from(1));
+        }
+        Err(Err(code)) => return Err(code),
+    };
+    let name = site.display().to_string();
+    let mut compiled = match crate::compile(&name, &bytes, &catalog) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => {
+            report(diagnostics, format);
+            return Err(ExitCode::from(1));
+        }
+    };
+    report(std::mem::take(&mut compiled.warnings), format);
+    Ok(Loaded {
+        compiled,
+        name,
+        site_dir,
+    })
 }
 
 /// Prints diagnostics; returns whether any was an error.
@@ -131,29 +180,17 @@ pub fn run() -> ExitCode {
         ),
         Command::Check { site, format } => (site, None, Then::Nothing, format),
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
+        Command::Diff(args) => return diff::run(args),
+        Command::Explain(args) => return explain::run(args),
     };
-    let bytes = match std::fs::read(&site) {
-        Ok(bytes) => bytes,
-        Err(e) => return io_error("read", &site, e),
+    let Loaded {
+        compiled,
+        name,
+        site_dir,
+    } = match load(&site, format) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
-    let catalog = match catalog(&site_dir) {
-        Ok(catalog) => catalog,
-        Err(Ok(diagnostics)) => {
-            report(diagnostics, format);
-            return ExitCode::from(1);
-        }
-        Err(Err(code)) => return code,
-    };
-    let name = site.display().to_string();
-    let compiled = match crate::compile(&name, &bytes, &catalog) {
-        Ok(compiled) => compiled,
-        Err(diagnostics) => {
-            report(diagnostics, format);
-            return ExitCode::from(1);
-        }
-    };
-    report(compiled.warnings, format);
     match then {
         Then::Nothing => {
             eprintln!("{name}: no errors");
@@ -184,15 +221,7 @@ pub fn run() -> ExitCode {
                     "error: {} is stale; run `labc build` and commit the result",
                     out_dir.display()
                 );
-                for (sign, paths) in [
-                    ("+", &staleness.added),
-                    ("~", &staleness.changed),
-                    ("-", &staleness.removed),
-                ] {
-                    for path in paths.iter() {
-                        let _ = writeln!(err, "  {sign} {path}");
-                    }
-                }
+                let _ = write!(err, "{}", diff::staleness(&out_dir, &files, &staleness));
                 ExitCode::from(1)
             }
             Err(e) => {
@@ -230,6 +259,11 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The page of every diagnostic code (`docs/diagnostics.md`).
+pub fn diagnostics_page() -> String {
+    explain::page()
 }
 
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.

@@ -9,6 +9,7 @@ pub mod cli;
 mod compile;
 pub mod decode;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod flows;
 pub mod graph;

@@ -142,3 +142,31 @@ fn a_component_whose_values_do_not_render_is_reported() {
     assert_eq!(codes, ["labc::component::values_template"]);
     insta::assert_snapshot!("values_template", labc::cli::render_plain(errors));
 }
+
+/// `tests/fixtures/warn/*.kdl`: sites that build but warn; the first line names the warning.
+#[test]
+fn every_warning_input_warns_with_its_code_and_is_snapshotted() {
+    let catalog = catalog();
+    let mut cases: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/warn"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let bytes = std::fs::read(&case).unwrap();
+        let code = expected_code(&bytes);
+        let warnings = match labc::compile(&display_name(&case), &bytes, &catalog) {
+            Ok(compiled) => compiled.warnings,
+            Err(errors) => panic!(
+                "{} should build with a warning:\n{}",
+                case.display(),
+                labc::cli::render_plain(errors)
+            ),
+        };
+        let codes: Vec<String> = warnings.iter().map(|e| e.error.code_str()).collect();
+        assert_eq!(codes, [code], "{}", case.display());
+        let name = case.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("warn_{name}"), labc::cli::render_plain(warnings));
+    }
+}

@@ -64,3 +64,21 @@ fn no_colour_when_not_on_a_terminal() {
         "escape codes in piped output"
     );
 }
+
+#[test]
+fn explain_prints_the_example_and_its_diagnostic_and_refuses_unknown_codes() {
+    let out = labc(&["explain", "labc::route::cors_without_options"], &root());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("methods GET"), "{text}");
+    assert!(
+        text.contains("help: browsers send an OPTIONS preflight"),
+        "{text}"
+    );
+    let list = labc(&["explain"], &root());
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).lines().count(),
+        labc::diag::EXPLANATIONS.len()
+    );
+    assert_eq!(labc(&["explain", "nope"], &root()).status.code(), Some(2));
+}

@@ -19,3 +19,18 @@ fn the_language_reference_names_every_node_and_property() {
         "docs/language.md does not document: {missing:?}"
     );
 }
+
+/// `docs/diagnostics.md` is generated; set `LABC_BLESS=1` to rewrite it.
+#[test]
+fn the_diagnostics_page_is_current() {
+    let path = root().join("docs/diagnostics.md");
+    let want = labc::cli::diagnostics_page();
+    if std::env::var_os("LABC_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/diagnostics.md is stale: run `LABC_BLESS=1 cargo test diagnostics_page`"
+    );
+}

@@ -5,6 +5,7 @@ mod support;
 mod bad_inputs;
 mod cli;
 mod determinism;
+mod diff;
 mod docs;
 mod flows;
 mod good_sites;

@@ -52,6 +52,20 @@ pub enum Error {
         other_span: SourceSpan,
     },
 
+    /// A stdlib component needs another component the site does not have.
+    #[error("`{component}` needs `{needs}`, which the site does not have")]
+    #[diagnostic(
+        code(labc::component::missing_dependency),
+        help("add `{needs}` to `layer {layer}`")
+    )]
+    ComponentDependencyMissing {
+        component: String,
+        needs: String,
+        layer: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
     /// The containerd version is not a 2.x release labc knows.
     #[error("containerd {version} is not a release labc can install")]
     #[diagnostic(
@@ -90,6 +104,20 @@ pub enum Error {
         members: Vec<LabeledSpan>,
     },
 
+    /// A property or a node that may appear once appears twice.
+    #[error("`{name}` is given twice")]
+    #[diagnostic(
+        code(labc::decode::duplicate_entry),
+        help("keep one of them; KDL would silently take the last")
+    )]
+    DuplicateEntry {
+        name: String,
+        #[label("given again here")]
+        span: SourceSpan,
+        #[label("first given here")]
+        first: SourceSpan,
+    },
+
     /// Two declarations of the same kind share a name.
     #[error("{kind} `{name}` is declared twice")]
     #[diagnostic(
@@ -103,20 +131,6 @@ pub enum Error {
         #[label("declared again here")]
         span: SourceSpan,
         #[label("first declared here")]
-        first: SourceSpan,
-    },
-
-    /// A property or a node that may appear once appears twice.
-    #[error("`{name}` is given twice")]
-    #[diagnostic(
-        code(labc::decode::duplicate_entry),
-        help("keep one of them; KDL would silently take the last")
-    )]
-    DuplicateEntry {
-        name: String,
-        #[label("given again here")]
-        span: SourceSpan,
-        #[label("first given here")]
         first: SourceSpan,
     },
 
@@ -210,6 +224,19 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// An image is pinned to the moving `latest` tag.
+    #[error("image `{image}` uses the `latest` tag")]
+    #[diagnostic(
+        code(labc::image::latest),
+        severity(Warning),
+        help("`latest` changes under you and Argo CD cannot see the change; pin a version tag or a digest")
+    )]
+    LatestTag {
+        image: String,
+        #[label("this image")]
+        span: SourceSpan,
+    },
+
     /// A resource limit is lower than its request.
     #[error("{resource} limit {limit} is below the request {request}")]
     #[diagnostic(code(labc::resources::limit_below_request), help("a container may use up to its limit and is scheduled by its request; the limit must be at least the request"))]
@@ -286,6 +313,21 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// Two disks of one node are mounted at the same path.
+    #[error("two disks of `{node}` are mounted at {mount}")]
+    #[diagnostic(
+        code(labc::node::mount_clash),
+        help("give each disk its own `mount=`; a longhorn disk without one is mounted at /var/lib/longhorn")
+    )]
+    MountClash {
+        node: String,
+        mount: String,
+        #[label("this disk")]
+        span: SourceSpan,
+        #[label("mounted at the same path as this one")]
+        first: SourceSpan,
+    },
+
     /// Nesting is deeper than labc reads.
     #[error("the file nests blocks {depth} deep; labc reads at most {limit}")]
     #[diagnostic(
@@ -296,6 +338,17 @@ pub enum Error {
         depth: usize,
         limit: usize,
         #[label("too deep from here")]
+        span: SourceSpan,
+    },
+
+    /// The site has no control-plane node.
+    #[error("the site has no control-plane node")]
+    #[diagnostic(
+        code(labc::node::no_control_plane),
+        help("kubeadm needs one node with `role=control-plane` to initialise the cluster")
+    )]
+    NoControlPlane {
+        #[label("no node, starting with this one, has role=control-plane")]
         span: SourceSpan,
     },
 
@@ -327,32 +380,6 @@ pub enum Error {
         span: SourceSpan,
         #[label("the node network")]
         network_span: SourceSpan,
-    },
-
-    /// Two disks of one node are mounted at the same path.
-    #[error("two disks of `{node}` are mounted at {mount}")]
-    #[diagnostic(
-        code(labc::node::mount_clash),
-        help("give each disk its own `mount=`; a longhorn disk without one is mounted at /var/lib/longhorn")
-    )]
-    MountClash {
-        node: String,
-        mount: String,
-        #[label("this disk")]
-        span: SourceSpan,
-        #[label("mounted at the same path as this one")]
-        first: SourceSpan,
-    },
-
-    /// The site has no control-plane node.
-    #[error("the site has no control-plane node")]
-    #[diagnostic(
-        code(labc::node::no_control_plane),
-        help("kubeadm needs one node with `role=control-plane` to initialise the cluster")
-    )]
-    NoControlPlane {
-        #[label("no node, starting with this one, has role=control-plane")]
-        span: SourceSpan,
     },
 
     /// The site file is not UTF-8.
@@ -407,18 +434,32 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A stdlib component needs another component the site does not have.
-    #[error("`{component}` needs `{needs}`, which the site does not have")]
+    /// A route's host is not served by its gateway.
+    #[error("host `{host}` is not one of gateway `{gateway}`'s hosts")]
     #[diagnostic(
-        code(labc::component::missing_dependency),
-        help("add `{needs}` to `layer {layer}`")
+        code(labc::route::host_not_on_gateway),
+        help("add `host \"{host}\"` to gateway `{gateway}`, or route a host it serves")
     )]
-    ComponentDependencyMissing {
-        component: String,
-        needs: String,
-        layer: String,
-        #[label("declared here")]
+    RouteHostNotOnGateway {
+        host: String,
+        gateway: String,
+        #[label("this host")]
         span: SourceSpan,
+        #[label("the gateway")]
+        gateway_span: SourceSpan,
+    },
+
+    /// A workload reads a Secret from another namespace, which Kubernetes does not allow.
+    #[error("secret `{secret}` lives in namespace `{secret_namespace}`, not `{namespace}`")]
+    #[diagnostic(code(labc::reference::secret_namespace), help("a pod can only read Secrets of its own namespace; declare the secret with `namespace={namespace}`"))]
+    SecretNamespaceMismatch {
+        secret: String,
+        secret_namespace: String,
+        namespace: String,
+        #[label("used here")]
+        span: SourceSpan,
+        #[label("declared here")]
+        declared: SourceSpan,
     },
 
     /// A list setting names an item that only works with a component the site does not have,
@@ -440,35 +481,13 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A workload reads a Secret from another namespace, which Kubernetes does not allow.
-    #[error("secret `{secret}` lives in namespace `{secret_namespace}`, not `{namespace}`")]
-    #[diagnostic(code(labc::reference::secret_namespace), help("a pod can only read Secrets of its own namespace; declare the secret with `namespace={namespace}`"))]
-    SecretNamespaceMismatch {
-        secret: String,
-        secret_namespace: String,
-        namespace: String,
-        #[label("used here")]
-        span: SourceSpan,
-        #[label("declared here")]
-        declared: SourceSpan,
-    },
-
-    /// A route's host is not served by its gateway.
-    #[error("host `{host}` is not one of gateway `{gateway}`'s hosts")]
-    #[diagnostic(
-        code(labc::route::host_not_on_gateway),
-        help("add `host \"{host}\"` to gateway `{gateway}`, or route a host it serves")
-    )]
-    RouteHostNotOnGateway {
-        host: String,
-        gateway: String,
-        #[label("this host")]
-        span: SourceSpan,
-        #[label("the gateway")]
-        gateway_span: SourceSpan,
-    },
-
     /// The site file is larger than labc reads.
+    ///
+    /// labc refuses a file over 16 MiB before parsing it, so that a wrong path (a disk image,
+    /// a log) fails at once instead of filling memory.
+    ///
+    /// No example site: a 16 MiB fixture would weigh on the repository; the bad-input tests
+    /// make one in memory.
     #[error("the site file is {size} bytes; labc reads at most {limit}")]
     #[diagnostic(code(labc::syntax::too_large), help("a site of thousands of apps fits well under this limit; check that this is the right file"))]
     TooLarge {
@@ -536,6 +555,17 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A flow names a port its target does not expose.
+    #[error("`{target}` does not expose port {port}")]
+    #[diagnostic(code(labc::reference::unknown_port), help("{target} exposes {ports}"))]
+    UnknownPort {
+        target: String,
+        port: u16,
+        ports: String,
+        #[label("this port")]
+        span: SourceSpan,
+    },
+
     /// A property is not known on its node.
     #[error("unknown property `{name}` on `{node}`")]
     #[diagnostic(code(labc::decode::unknown_property), help("{suggestion}"))]
@@ -558,28 +588,6 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A value is not one of the words its property accepts.
-    #[error("`{value}` is not a valid {what}")]
-    #[diagnostic(code(labc::decode::unknown_value), help("{suggestion}"))]
-    UnknownValue {
-        value: String,
-        what: &'static str,
-        suggestion: Suggestion,
-        #[label("this value")]
-        span: SourceSpan,
-    },
-
-    /// A flow names a port its target does not expose.
-    #[error("`{target}` does not expose port {port}")]
-    #[diagnostic(code(labc::reference::unknown_port), help("{target} exposes {ports}"))]
-    UnknownPort {
-        target: String,
-        port: u16,
-        ports: String,
-        #[label("this port")]
-        span: SourceSpan,
-    },
-
     /// An app reads a key its secret does not declare.
     #[error("secret `{secret}` has no key `{key}`")]
     #[diagnostic(code(labc::reference::unknown_secret_key), help("{suggestion}"))]
@@ -591,16 +599,14 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// An image is pinned to the moving `latest` tag.
-    #[error("image `{image}` uses the `latest` tag")]
-    #[diagnostic(
-        code(labc::image::latest),
-        severity(Warning),
-        help("`latest` changes under you and Argo CD cannot see the change; pin a version tag or a digest")
-    )]
-    LatestTag {
-        image: String,
-        #[label("this image")]
+    /// A value is not one of the words its property accepts.
+    #[error("`{value}` is not a valid {what}")]
+    #[diagnostic(code(labc::decode::unknown_value), help("{suggestion}"))]
+    UnknownValue {
+        value: String,
+        what: &'static str,
+        suggestion: Suggestion,
+        #[label("this value")]
         span: SourceSpan,
     },
 
@@ -619,6 +625,9 @@ pub enum Error {
 
     /// A component's values template does not render for this site: a fact it reads is
     /// missing, or what it renders is not a YAML mapping. A bug in a component file.
+    ///
+    /// No example site: the mistake is in a component file, not in `site.kdl`; the bad-input
+    /// tests give a site its own broken component.
     #[error("the Helm values of `{component}` do not render: {reason}")]
     #[diagnostic(
         code(labc::component::values_template),
@@ -628,18 +637,6 @@ pub enum Error {
         component: String,
         reason: String,
         #[label("this component")]
-        span: SourceSpan,
-    },
-
-    /// A value has the wrong KDL type (a string where a number is expected, …).
-    #[error("`{name}` expects {expected}, found {found}")]
-    #[diagnostic(code(labc::decode::wrong_type), help("write it as {example}"))]
-    WrongType {
-        name: String,
-        expected: &'static str,
-        found: &'static str,
-        example: &'static str,
-        #[label("this value")]
         span: SourceSpan,
     },
 
@@ -654,6 +651,18 @@ pub enum Error {
         expected: String,
         found: String,
         #[label("in the wrong layer")]
+        span: SourceSpan,
+    },
+
+    /// A value has the wrong KDL type (a string where a number is expected, …).
+    #[error("`{name}` expects {expected}, found {found}")]
+    #[diagnostic(code(labc::decode::wrong_type), help("write it as {example}"))]
+    WrongType {
+        name: String,
+        expected: &'static str,
+        found: &'static str,
+        example: &'static str,
+        #[label("this value")]
         span: SourceSpan,
     },
 }

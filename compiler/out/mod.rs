@@ -15,13 +15,17 @@
 //!   is left as it was. Nothing here panics.
 //! - **Concurrency.** Runs on the same `out/` take turns (`flock` on its parent directory).
 //!
+//! It also reads `out/` back (`read_dir`, or `read_git` at a revision) for `labc diff`.
+//!
 //! Not guaranteed: durability across power loss (no fsync; see `stage::write_new`).
 
 mod error;
+mod git;
 mod index;
 mod par;
 mod paths;
 mod plan;
+mod read;
 mod scan;
 mod stage;
 mod swap;
@@ -37,8 +41,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use error::{Action, OutError};
+pub use git::read_git;
 pub use index::{index_text, parse_index, ParseIndexError};
 pub use paths::INDEX_NAME;
+pub use read::read_dir;
 
 use paths::Siblings;
 
