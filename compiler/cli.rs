@@ -93,9 +93,20 @@ struct Loaded {
 /// Reads and compiles a site with its own components, printing its diagnostics in `format`.
 /// On errors, the exit code to return.
 fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
+    std::thread::spawn(crate::emit::warm_up);
     let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
     let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
-    let catalog = match catalog(&site_dir) {
+    let name = site.display().to_string();
+    // the stdlib and the site are parsed at the same time: the kdl parser dominates both
+    let (catalog, parsed) = std::thread::scope(|scope| {
+        let catalog = scope.spawn(|| catalog(&site_dir));
+        let parsed = crate::syntax::parse(&name, &bytes);
+        let catalog = catalog
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (catalog, parsed)
+    });
+    let catalog = match catalog {
         Ok(catalog) => catalog,
         Err(Ok(diagnostics)) => {
             report(diagnostics, format);
@@ -103,8 +114,7 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
         }
         Err(Err(code)) => return Err(code),
     };
-    let name = site.display().to_string();
-    let mut compiled = match crate::compile(&name, &bytes, &catalog) {
+    let mut compiled = match crate::compile_parsed(parsed, &catalog) {
         Ok(compiled) => compiled,
         Err(diagnostics) => {
             report(diagnostics, format);

@@ -19,7 +19,16 @@ pub struct Compiled {
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
     // compiling the node templates takes as long as parsing a small site: do it meanwhile
     std::thread::spawn(crate::emit::warm_up);
-    let parsed = crate::syntax::parse(name, bytes)?;
+    compile_parsed(crate::syntax::parse(name, bytes), catalog)
+}
+
+/// The phases after parsing, for a caller that parsed the site itself (the CLI parses it while
+/// the stdlib is parsed on another core).
+pub fn compile_parsed(
+    parsed: Result<crate::syntax::Parsed, Vec<Located>>,
+    catalog: &Catalog,
+) -> Result<Compiled, Vec<Located>> {
+    let parsed = parsed?;
     let file = parsed.file;
     if parsed.document.nodes().is_empty() {
         // only comments: one clear message instead of every missing piece

@@ -19,4 +19,4 @@ pub mod stdlib;
 pub mod syntax;
 pub mod yaml;
 
-pub use compile::{compile, Compiled};
+pub use compile::{compile, compile_parsed, Compiled};
