@@ -56,6 +56,8 @@ enum Command {
         #[arg(default_value = "site.kdl")]
         site: PathBuf,
     },
+    /// Seal secret values (from stdin or the environment) into sealed/<namespace>/<name>.yaml
+    Seal(crate::seal::SealArgs),
 }
 
 /// What a command does once the site has compiled.
@@ -131,6 +133,7 @@ pub fn run() -> ExitCode {
         ),
         Command::Check { site, format } => (site, None, Then::Nothing, format),
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
+        Command::Seal(args) => return seal(&args),
     };
     let bytes = match std::fs::read(&site) {
         Ok(bytes) => bytes,
@@ -146,7 +149,14 @@ pub fn run() -> ExitCode {
         Err(Err(code)) => return code,
     };
     let name = site.display().to_string();
-    let compiled = match crate::compile(&name, &bytes, &catalog) {
+    let sealed = match crate::seal::read_sealed(&site_dir) {
+        Ok(sealed) => sealed,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let compiled = match crate::compile_with_sealed(&name, &bytes, &catalog, &sealed) {
         Ok(compiled) => compiled,
         Err(diagnostics) => {
             report(diagnostics, format);
@@ -227,6 +237,33 @@ pub fn run() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}; {} was left as it was", out_dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn seal(args: &crate::seal::SealArgs) -> ExitCode {
+    let site_dir = args
+        .site
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let catalog = match catalog(&site_dir) {
+        Ok(catalog) => catalog,
+        Err(Ok(diagnostics)) => {
+            report(diagnostics, Format::Human);
+            return ExitCode::from(1);
+        }
+        Err(Err(code)) => return code,
+    };
+    match crate::seal::run(args, &catalog) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(crate::seal::Failure::Diagnostics(d)) => {
+            report(d, Format::Human);
+            ExitCode::from(1)
+        }
+        Err(crate::seal::Failure::Message(m)) => {
+            eprintln!("error: {m}; nothing was written");
             ExitCode::from(2)
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::diag::{Located, SourceFile};
 use crate::emit::Files;
+use crate::secrets::SealedFile;
 use crate::stdlib::Catalog;
 use std::sync::Arc;
 
@@ -17,6 +18,18 @@ pub struct Compiled {
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
 /// emission and comes back with all the others found in the same run.
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
+    compile_with_sealed(name, bytes, catalog, &[])
+}
+
+/// `compile`, given the sealed files committed beside the site (`sealed/…`, read by the CLI):
+/// they are checked against the declared secrets and the good ones emitted where Argo CD syncs
+/// them. What labc would write is scanned for secret values and Secret references last.
+pub fn compile_with_sealed(
+    name: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+    sealed: &[SealedFile],
+) -> Result<Compiled, Vec<Located>> {
     let parsed = crate::syntax::parse(name, bytes)?;
     let file = parsed.file;
     if parsed.document.nodes().is_empty() {
@@ -29,6 +42,10 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
     errors.extend(crate::check::check(&site, catalog));
+    errors.extend(crate::secrets::scan_document(&parsed.document));
+    let (sealed_found, accepted) = crate::secrets::check_sealed(&site, &file, sealed);
+    let (sealed_warnings, sealed_errors): (Vec<_>, Vec<_>) =
+        sealed_found.into_iter().partition(|d| d.error.is_warning());
     let locate = |errors: Vec<crate::diag::Error>| -> Vec<Located> {
         errors.into_iter().map(|e| Located::new(&file, e)).collect()
     };
@@ -38,19 +55,30 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
         errors.extend(cycles.iter().cloned());
     }
     let (warnings, errors): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| e.is_warning());
+    let mut warnings = locate(warnings);
+    warnings.extend(sealed_warnings);
     let graph = match graph {
-        Ok(graph) if errors.is_empty() => graph,
+        Ok(graph) if errors.is_empty() && sealed_errors.is_empty() => graph,
         _ => {
             let mut all = locate(errors);
-            all.extend(locate(warnings));
+            all.extend(sealed_errors);
+            all.extend(warnings);
             return Err(all);
         }
     };
-    let files = crate::emit::emit(&site, catalog, &graph);
+    let mut files = crate::emit::emit(&site, catalog, &graph);
+    crate::emit::secrets::emit(&site, &graph, &accepted, &mut files);
+    // the last line of defence: what would be written is held to the same rules as site.kdl
+    let mut unsafe_output = crate::secrets::coverage(&site, &files);
+    unsafe_output.extend(crate::secrets::scan_files(&files));
+    if !unsafe_output.is_empty() {
+        unsafe_output.extend(warnings);
+        return Err(unsafe_output);
+    }
     Ok(Compiled {
         files,
         flows: crate::flows::derive(&site, catalog),
-        warnings: locate(warnings),
+        warnings,
         file,
     })
 }

@@ -14,8 +14,10 @@ pub mod flows;
 pub mod graph;
 pub mod model;
 pub mod out;
+pub mod seal;
+pub mod secrets;
 pub mod stdlib;
 pub mod syntax;
 pub mod yaml;
 
-pub use compile::{compile, Compiled};
+pub use compile::{compile, compile_with_sealed, Compiled};
