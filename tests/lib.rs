@@ -10,3 +10,4 @@ mod flows;
 mod good_sites;
 mod kubeadm;
 mod platform_values;
+mod secrets;

@@ -156,7 +156,7 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
                 let offset = part.as_ptr() as usize - text.as_ptr() as usize;
                 if !overlaps && looks_random(part.as_bytes()) {
                     found.push(Finding {
-                        what: "a random-looking string",
+                        what: "a random key or token",
                         start: offset,
                         len: part.len(),
                     });
@@ -245,10 +245,7 @@ mod tests {
             what("mysql://root:hunter2@mysql.blog:3306/db"),
             ["a password in a URL"]
         );
-        assert_eq!(
-            what("Zx81qLp0Vb7NwT3yKc5HdR2m"),
-            ["a random-looking string"]
-        );
+        assert_eq!(what("Zx81qLp0Vb7NwT3yKc5HdR2m"), ["a random key or token"]);
     }
 
     #[test]
