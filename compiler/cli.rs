@@ -68,6 +68,8 @@ enum Command {
     Diff(diff::Args),
     /// Explain a diagnostic code, with an example of the mistake and its fix
     Explain(explain::Args),
+    /// Seal secret values (from stdin or the environment) into sealed/<namespace>/<name>.yaml
+    Seal(crate::seal::SealArgs),
 }
 
 /// What a command does once the site has compiled.
@@ -114,7 +116,11 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
         }
         Err(Err(code)) => return Err(code),
     };
-    let mut compiled = match crate::compile_parsed(parsed, &catalog) {
+    let sealed = crate::seal::read_sealed(&site_dir).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let mut compiled = match crate::compile_parsed(parsed, &catalog, &sealed) {
         Ok(compiled) => compiled,
         Err(diagnostics) => {
             report(diagnostics, format);
@@ -192,6 +198,7 @@ pub fn run() -> ExitCode {
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
         Command::Diff(args) => return diff::run(args),
         Command::Explain(args) => return explain::run(args),
+        Command::Seal(args) => return seal(&args),
     };
     let Loaded {
         compiled,
@@ -274,6 +281,33 @@ pub fn run() -> ExitCode {
 /// The page of every diagnostic code (`docs/diagnostics.md`).
 pub fn diagnostics_page() -> String {
     explain::page()
+}
+
+fn seal(args: &crate::seal::SealArgs) -> ExitCode {
+    let site_dir = args
+        .site
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let catalog = match catalog(&site_dir) {
+        Ok(catalog) => catalog,
+        Err(Ok(diagnostics)) => {
+            report(diagnostics, Format::Human);
+            return ExitCode::from(1);
+        }
+        Err(Err(code)) => return code,
+    };
+    match crate::seal::run(args, &catalog) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(crate::seal::Failure::Diagnostics(d)) => {
+            report(d, Format::Human);
+            ExitCode::from(1)
+        }
+        Err(crate::seal::Failure::Message(m)) => {
+            eprintln!("error: {m}; nothing was written");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.

@@ -2,6 +2,7 @@
 
 use crate::diag::{Located, SourceFile};
 use crate::emit::Files;
+use crate::secrets::SealedFile;
 use crate::stdlib::Catalog;
 use std::sync::Arc;
 
@@ -19,7 +20,20 @@ pub struct Compiled {
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
     // compiling the node templates takes as long as parsing a small site: do it meanwhile
     std::thread::spawn(crate::emit::warm_up);
-    compile_parsed(crate::syntax::parse(name, bytes), catalog)
+    compile_parsed(crate::syntax::parse(name, bytes), catalog, &[])
+}
+
+/// `compile`, given the sealed files committed beside the site (`sealed/…`, read by the CLI):
+/// they are checked against the declared secrets and the good ones emitted where Argo CD syncs
+/// them. What labc would write is scanned for secret values and Secret references last.
+pub fn compile_with_sealed(
+    name: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+    sealed: &[SealedFile],
+) -> Result<Compiled, Vec<Located>> {
+    std::thread::spawn(crate::emit::warm_up);
+    compile_parsed(crate::syntax::parse(name, bytes), catalog, sealed)
 }
 
 /// The phases after parsing, for a caller that parsed the site itself (the CLI parses it while
@@ -27,6 +41,7 @@ pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, 
 pub fn compile_parsed(
     parsed: Result<crate::syntax::Parsed, Vec<Located>>,
     catalog: &Catalog,
+    sealed: &[SealedFile],
 ) -> Result<Compiled, Vec<Located>> {
     let parsed = parsed?;
     let file = parsed.file;
@@ -40,6 +55,10 @@ pub fn compile_parsed(
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
     errors.extend(crate::check::check(&site, catalog));
+    errors.extend(crate::secrets::scan_document(&parsed.document));
+    let (sealed_found, accepted) = crate::secrets::check_sealed(&site, &file, sealed);
+    let (sealed_warnings, sealed_errors): (Vec<_>, Vec<_>) =
+        sealed_found.into_iter().partition(|d| d.error.is_warning());
     let locate = |errors: Vec<crate::diag::Error>| -> Vec<Located> {
         errors.into_iter().map(|e| Located::new(&file, e)).collect()
     };
@@ -49,19 +68,30 @@ pub fn compile_parsed(
         errors.extend(cycles.iter().cloned());
     }
     let (warnings, errors): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| e.is_warning());
+    let mut warnings = locate(warnings);
+    warnings.extend(sealed_warnings);
     let graph = match graph {
-        Ok(graph) if errors.is_empty() => graph,
+        Ok(graph) if errors.is_empty() && sealed_errors.is_empty() => graph,
         _ => {
             let mut all = locate(errors);
-            all.extend(locate(warnings));
+            all.extend(sealed_errors);
+            all.extend(warnings);
             return Err(all);
         }
     };
-    let files = crate::emit::emit(&site, catalog, &graph);
+    let mut files = crate::emit::emit(&site, catalog, &graph);
+    crate::emit::secrets::emit(&site, &graph, &accepted, &mut files);
+    // the last line of defence: what would be written is held to the same rules as site.kdl
+    let mut unsafe_output = crate::secrets::coverage(&site, &files);
+    unsafe_output.extend(crate::secrets::scan_files(&files));
+    if !unsafe_output.is_empty() {
+        unsafe_output.extend(warnings);
+        return Err(unsafe_output);
+    }
     Ok(Compiled {
         files,
         flows: crate::flows::derive(&site, catalog),
-        warnings: locate(warnings),
+        warnings,
         file,
     })
 }

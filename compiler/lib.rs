@@ -15,8 +15,10 @@ pub mod flows;
 pub mod graph;
 pub mod model;
 pub mod out;
+pub mod seal;
+pub mod secrets;
 pub mod stdlib;
 pub mod syntax;
 pub mod yaml;
 
-pub use compile::{compile, compile_parsed, Compiled};
+pub use compile::{compile, compile_parsed, compile_with_sealed, Compiled};

@@ -165,7 +165,8 @@ fn every_warning_input_warns_with_its_code_and_is_snapshotted() {
             ),
         };
         let codes: Vec<String> = warnings.iter().map(|e| e.error.code_str()).collect();
-        assert_eq!(codes, [code], "{}", case.display());
+        // a declared secret without a sealed file also warns `not_sealed`, whatever else is wrong
+        assert!(codes.contains(&code), "{}: {codes:?}", case.display());
         let name = case.file_stem().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(format!("warn_{name}"), labc::cli::render_plain(warnings));
     }

@@ -11,3 +11,4 @@ mod flows;
 mod good_sites;
 mod kubeadm;
 mod platform_values;
+mod secrets;

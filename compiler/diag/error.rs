@@ -405,6 +405,37 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A file labc is about to write holds what looks like a secret value: a bug in a
+    /// component or template, since no value from `site.kdl` reaches `out/` unscanned.
+    ///
+    /// No example site: the scan of what labc writes can only fire if an emitter copied a
+    /// secret-shaped value that the scan of `site.kdl` let through; `tests/secrets.rs` exercises it
+    /// directly.
+    #[error("out/{path} would contain {what}")]
+    #[diagnostic(
+        code(labc::secret::plaintext_output),
+        help("nothing was written; a component or template put a literal value where a Secret reference belongs. Reference a declared secret instead and report the component")
+    )]
+    PlaintextOutput {
+        what: &'static str,
+        path: String,
+        #[label("this looks like a secret")]
+        span: SourceSpan,
+    },
+
+    /// A value written in `site.kdl` looks like a secret: a token shape, a private key, a
+    /// password in a URL or a long random-looking string.
+    #[error("this value looks like {what}")]
+    #[diagnostic(
+        code(labc::secret::plaintext),
+        help("secret values never go in site.kdl: declare `secret NAME namespace=\"…\" {{ keys \"KEY\" }}`, reference it by name (`secret=NAME`), and seal the value with `labc seal NAME` (see docs/secrets.md)")
+    )]
+    PlaintextSecret {
+        what: &'static str,
+        #[label("move this value into a sealed secret")]
+        span: SourceSpan,
+    },
+
     /// An `allow` and a `deny` policy cover the same flow, so one of them says nothing.
     #[error("policies {allow} and {deny} contradict each other")]
     #[diagnostic(
@@ -449,6 +480,147 @@ pub enum Error {
         gateway_span: SourceSpan,
     },
 
+    /// `labc seal` cannot use the certificate `site.kdl` names.
+    ///
+    /// No example site: the mistake is in the certificate file `labc seal` reads;
+    /// `tests/secrets.rs` snapshots an expired and a non-RSA certificate.
+    #[error("cannot seal with the certificate {path}: {reason}")]
+    #[diagnostic(
+        code(labc::seal::certificate),
+        help("fetch the controller's current certificate with `kubeseal --fetch-cert > {path}` and commit it; it is public")
+    )]
+    SealCertificate {
+        path: String,
+        reason: String,
+        #[label("the certificate")]
+        span: SourceSpan,
+    },
+
+    /// `labc seal` was asked to seal a secret without a value for one of its keys.
+    ///
+    /// No example site: the mistake is in the values given to `labc seal`; `tests/secrets.rs`
+    /// snapshots it.
+    #[error("no value for key `{key}` of secret `{secret}`")]
+    #[diagnostic(
+        code(labc::seal::missing_value),
+        help("{how}; every declared key is sealed at once, so that the sealed file holds exactly the declared keys")
+    )]
+    SealMissingValue {
+        secret: String,
+        key: String,
+        how: String,
+        #[label("this key")]
+        span: SourceSpan,
+    },
+
+    /// `labc seal` needs the controller's certificate and `site.kdl` does not name one.
+    ///
+    /// No example site: it is reported by `labc seal`, not by a build; `tests/secrets.rs` covers
+    /// it.
+    #[error("site.kdl does not name the sealed-secrets controller's certificate")]
+    #[diagnostic(
+        code(labc::seal::no_certificate),
+        help("fetch it with `kubeseal --fetch-cert > sealed-secrets.pem`, commit it beside site.kdl and name it: `sealed-secrets cert=\"sealed-secrets.pem\"`")
+    )]
+    SealNoCertificate {
+        #[label("the controller")]
+        span: SourceSpan,
+    },
+
+    /// `labc seal` was asked to seal a secret the site does not declare.
+    ///
+    /// No example site: it is reported by `labc seal` for a name on its command line;
+    /// `tests/secrets.rs` snapshots it.
+    #[error("secret `{name}` is not declared")]
+    #[diagnostic(code(labc::seal::unknown_secret), help("{suggestion}"))]
+    SealUnknownSecret {
+        name: String,
+        suggestion: Suggestion,
+        #[label("the site")]
+        span: SourceSpan,
+    },
+
+    /// A sealed file's key set differs from the secret's declared keys.
+    ///
+    /// No example site: the mistake is in a sealed file beside the site;
+    /// `tests/fixtures/sealed_bad/` holds the examples.
+    #[error("sealed secret `{name}` does not hold the declared keys: {problem}")]
+    #[diagnostic(
+        code(labc::secret::sealed_keys),
+        help("reseal it with `labc seal {name}` so that it holds exactly the keys declared in site.kdl")
+    )]
+    SealedKeys {
+        name: String,
+        problem: String,
+        #[label("these keys")]
+        span: SourceSpan,
+    },
+
+    /// A sealed file disagrees with its declaration on its place, scope or template metadata.
+    ///
+    /// No example site: the mistake is in a sealed file beside the site;
+    /// `tests/fixtures/sealed_bad/` holds the examples.
+    #[error("sealed secret `{name}`: {what} is {found}, but site.kdl declares {expected}")]
+    #[diagnostic(
+        code(labc::secret::sealed_mismatch),
+        help("the controller would refuse or misplace it; reseal it with `labc seal {name}`, or change the declaration")
+    )]
+    SealedMismatch {
+        name: String,
+        what: &'static str,
+        expected: String,
+        found: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A declared secret has no sealed file beside `site.kdl` yet.
+    #[error("secret `{name}` is declared but not sealed yet")]
+    #[diagnostic(
+        code(labc::secret::not_sealed),
+        severity(Warning),
+        help("until it is, pods that read it do not start; run `{command}` and commit {path}")
+    )]
+    SealedMissing {
+        name: String,
+        command: String,
+        path: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A sealed file that no declared secret wants.
+    ///
+    /// No example site: the mistake is in a sealed file beside the site;
+    /// `tests/fixtures/sealed_bad/` holds the examples.
+    #[error("sealed file for `{namespace}/{name}`, which site.kdl does not declare")]
+    #[diagnostic(
+        code(labc::secret::sealed_undeclared),
+        help("declare it (`secret {name} namespace=\"{namespace}\" {{ keys … }}`) or delete the file")
+    )]
+    SealedUndeclared {
+        name: String,
+        namespace: String,
+        #[label("this secret")]
+        span: SourceSpan,
+    },
+
+    /// A file in the sealed folder is not a SealedSecret labc can read.
+    ///
+    /// No example site: the mistake is in a sealed file beside the site; `tests/secrets.rs` covers
+    /// it.
+    #[error("{path} is not a readable SealedSecret: {reason}")]
+    #[diagnostic(
+        code(labc::secret::sealed_unreadable),
+        help("files under sealed/ are `bitnami.com/v1alpha1` SealedSecrets as `labc seal` or `kubeseal --format yaml` write them, one per file")
+    )]
+    SealedUnreadable {
+        path: String,
+        reason: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
     /// A workload reads a Secret from another namespace, which Kubernetes does not allow.
     #[error("secret `{secret}` lives in namespace `{secret_namespace}`, not `{namespace}`")]
     #[diagnostic(code(labc::reference::secret_namespace), help("a pod can only read Secrets of its own namespace; declare the secret with `namespace={namespace}`"))]
@@ -460,6 +632,21 @@ pub enum Error {
         span: SourceSpan,
         #[label("declared here")]
         declared: SourceSpan,
+    },
+
+    /// A Secret reference in `out/` that no declared secret of a fitting scope backs.
+    #[error("out/{path} reads Secret `{name}` in namespace `{namespace}`, {reason}")]
+    #[diagnostic(
+        code(labc::secret::uncovered),
+        help("declare `secret {name} namespace=\"{namespace}\" {{ keys … }}` in site.kdl, or point the reference at a declared secret")
+    )]
+    SecretUncovered {
+        name: String,
+        namespace: String,
+        path: String,
+        reason: String,
+        #[label("this reference")]
+        span: SourceSpan,
     },
 
     /// A list setting names an item that only works with a component the site does not have,

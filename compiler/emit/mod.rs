@@ -16,6 +16,7 @@ mod nodes;
 mod platform;
 mod pod;
 mod routing;
+pub mod secrets;
 mod workload;
 
 pub use files::Files;

@@ -1,0 +1,152 @@
+//! Secrets in `out/`: what sealing takes, and the sealed files Argo CD syncs.
+//!
+//! `seal/` holds one Secret skeleton per declared secret (names and key names, empty values)
+//! and `seal/README.md`, the command that seals each. No Application's path includes `seal/`,
+//! so Argo CD never applies a skeleton over the real Secret; `tests/secrets.rs` keeps it so.
+//! Accepted sealed files go to the folder of the app or database that reads the secret, or to
+//! `platform/secrets/` (its own Application) for those only components read.
+
+use super::application::{application, site_source, wave};
+use super::files::object_path;
+use super::{platform, workload, Files};
+use crate::graph::{Graph, VertexKind};
+use crate::model::{EnvSource, Secret, Site};
+use crate::secrets::sealed::{meta_for, path_of, Accepted};
+use crate::secrets::{scope_word, SEALED_FOLDER};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The folder of sealing inputs, outside every Application's path.
+pub const SEAL_FOLDER: &str = "seal";
+const PLATFORM_FOLDER: &str = "platform/secrets";
+const WAVE: &str = "argocd.argoproj.io/sync-wave";
+/// Why a skeleton exists, on the skeleton itself for whoever finds it.
+const SKELETON_NOTE: &str = "labc.dev/skeleton";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Skeleton {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: crate::secrets::sealed::Meta,
+    string_data: BTreeMap<String, String>,
+    #[serde(rename = "type")]
+    kind_of: &'static str,
+}
+
+/// The app or database folder whose Application syncs the secret, if one reads it.
+fn owner(site: &Site, secret: &Secret) -> Option<String> {
+    let is = |name: &crate::model::value::Name| name.as_str() == secret.name.as_str();
+    let in_ns = |ns: &crate::model::value::Name| ns.as_str() == secret.namespace.as_str();
+    let app = site.apps.iter().filter(|a| in_ns(&a.namespace)).find(|a| {
+        a.env
+            .iter()
+            .any(|e| matches!(&e.source, EnvSource::Secret { secret, .. } if is(secret)))
+            || a.secrets.iter().any(|m| is(&m.secret))
+    });
+    let db = || {
+        site.databases
+            .iter()
+            .filter(|d| in_ns(&d.namespace))
+            .find(|d| d.secret.as_ref().is_some_and(|s| is(s)))
+    };
+    app.map(|a| a.name.to_string())
+        .or_else(|| db().map(|d| d.name.to_string()))
+}
+
+pub fn emit(
+    site: &Site,
+    graph: &Graph,
+    accepted: &BTreeMap<(String, String), Accepted>,
+    files: &mut Files,
+) {
+    if site.secrets.is_empty() {
+        return;
+    }
+    let mut readme = format!(
+        "# Sealing the secrets of site {site}\n\n\
+         Nothing in this folder is synced: no Application's path includes `{SEAL_FOLDER}/`. Each\n\
+         `secret-<name>.yaml` is the Secret that sealing takes, with its values left empty.\n\
+         Seal a secret with the first command (values from stdin or the environment, see\n\
+         docs/secrets.md), or fill a copy of its skeleton outside git and run the second.\n\
+         Commit the result; `labc build` then places it where Argo CD syncs it.\n\n\
+         | secret | namespace | scope | keys | sealed file |\n| --- | --- | --- | --- | --- |\n",
+        site = site.settings.name
+    );
+    let mut commands = String::new();
+    let mut platform_secrets = false;
+    for secret in &site.secrets {
+        let (ns, name) = (secret.namespace.as_str(), secret.name.as_str());
+        let mut metadata = meta_for(secret);
+        metadata.annotations.insert(
+            SKELETON_NOTE.into(),
+            "input for sealing; fill in a copy outside git, never apply".into(),
+        );
+        let skeleton = Skeleton {
+            api_version: "v1",
+            kind: "Secret",
+            metadata,
+            string_data: secret
+                .keys
+                .iter()
+                .map(|k| (k.value.clone(), String::new()))
+                .collect(),
+            kind_of: "Opaque",
+        };
+        let folder = format!("{SEAL_FOLDER}/{ns}");
+        let skeleton_path = object_path(&folder, "Secret", name);
+        files.object(skeleton_path.clone(), &skeleton);
+        let keys: Vec<&str> = secret.keys.iter().map(|k| k.value.as_str()).collect();
+        let sealed_path = path_of(ns, name);
+        let _ = writeln!(
+            readme,
+            "| `{name}` | `{ns}` | {} | {} | `{sealed_path}` |",
+            scope_word(secret.scope),
+            keys.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let _ = writeln!(
+            commands,
+            "labc seal {name}\nkubeseal --controller-namespace kube-system --controller-name sealed-secrets-controller --scope {} --format yaml < FILLED-COPY-OF-{out}/{skeleton_path} > {sealed_path}\n",
+            scope_word(secret.scope),
+            out = site.settings.repo.path,
+        );
+        let Some(found) = accepted.get(&(ns.to_string(), name.to_string())) else {
+            continue;
+        };
+        let mut object = found.object.clone();
+        let folder = match owner(site, secret) {
+            Some(owner) => {
+                // before the workload in its Application, so that the pod finds its Secret
+                object.metadata.annotations.insert(WAVE.into(), "-1".into());
+                workload::folder(&owner)
+            }
+            None => {
+                platform_secrets = true;
+                PLATFORM_FOLDER.to_string()
+            }
+        };
+        files.object(object_path(&folder, "SealedSecret", name), &object);
+    }
+    let _ = write!(readme, "\n## Commands\n\n```sh\n{commands}```\n\nSealed files live in `{SEALED_FOLDER}/<namespace>/<name>.yaml` beside site.kdl.\n");
+    files.insert(format!("{SEAL_FOLDER}/README.md"), readme.into_bytes());
+    if platform_secrets {
+        // after the controller and its CRD; components that read these retry until they exist
+        let name = format!("{}-platform-secrets", site.settings.name);
+        let app = application(
+            site,
+            &name,
+            "kube-system",
+            platform::platform_project(site),
+            wave(graph, VertexKind::Component, "sealed-secrets", 9),
+            site_source(site, PLATFORM_FOLDER),
+        );
+        files.object(
+            object_path(super::argocd::FOLDER, "Application", &name),
+            &app,
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! Every Secret that `out/` reads is one the site declares, in the namespace that reads it.
+//! Read back from the emitted files rather than from the model, so that a component template
+//! naming a Secret is held to the same rule as an app's env.
+
+use crate::diag::{Error, Located, SourceFile};
+use crate::emit::Files;
+use crate::model::Site;
+use serde_yaml::Value;
+
+/// One Secret name read by an object, and the namespace it is read from.
+struct Reference {
+    name: String,
+    namespace: String,
+}
+
+/// Keys whose string value names a Secret: volumes (`secret.secretName`) and the common
+/// chart conventions.
+const NAME_KEYS: &[&str] = &["secretName", "existingSecret"];
+/// Keys whose mapping names a Secret under `name`: env `valueFrom` and `envFrom`.
+const REF_KEYS: &[&str] = &["secretKeyRef", "secretRef"];
+/// Keys whose list of strings are Secret names (the Prometheus operator's `secrets`).
+const LIST_KEYS: &[&str] = &["secrets"];
+
+fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                let Some(key) = key.as_str() else { continue };
+                let mut push = |name: &str| {
+                    found.push(Reference {
+                        name: name.to_string(),
+                        namespace: namespace.to_string(),
+                    })
+                };
+                if NAME_KEYS.contains(&key) {
+                    if let Some(name) = value.as_str() {
+                        push(name);
+                    }
+                } else if REF_KEYS.contains(&key) {
+                    if let Some(name) = value.get("name").and_then(Value::as_str) {
+                        push(name);
+                    }
+                } else if LIST_KEYS.contains(&key) {
+                    if let Some(list) = value.as_sequence() {
+                        list.iter().filter_map(Value::as_str).for_each(&mut push);
+                    }
+                }
+                walk(value, namespace, found);
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|v| walk(v, namespace, found)),
+        _ => {}
+    }
+}
+
+/// The references of one file: a workload's own, or those in an Application's Helm values,
+/// which are read in the Application's destination namespace.
+fn references(object: &Value) -> Vec<Reference> {
+    let mut found = Vec::new();
+    let text = |v: &Value, path: &[&str]| {
+        path.iter()
+            .try_fold(v, |v, k| v.get(k))
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    if object.get("kind").and_then(Value::as_str) == Some("Application") {
+        let namespace = text(object, &["spec", "destination", "namespace"]).unwrap_or_default();
+        if let Some(helm) = object
+            .get("spec")
+            .and_then(|s| s.get("source"))
+            .and_then(|s| s.get("helm"))
+        {
+            if let Some(values) = helm.get("valuesObject") {
+                walk(values, &namespace, &mut found);
+            }
+            if let Some(values) = helm.get("values").and_then(Value::as_str) {
+                if let Ok(values) = serde_yaml::from_str::<Value>(values) {
+                    walk(&values, &namespace, &mut found);
+                }
+            }
+        }
+    } else if let Some(namespace) = text(object, &["metadata", "namespace"]) {
+        if object.get("kind").and_then(Value::as_str) != Some("SealedSecret") {
+            walk(object, &namespace, &mut found);
+        }
+    }
+    found
+}
+
+/// Checks every reference in `files` against the secrets `site` declares.
+pub fn coverage(site: &Site, files: &Files) -> Vec<Located> {
+    let mut diagnostics = Vec::new();
+    for (path, bytes) in files.as_map() {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        // most files name no Secret; parse only those that might
+        if !path.ends_with(".yaml") || !(text.contains("ecret")) {
+            continue;
+        }
+        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
+            continue;
+        };
+        for reference in references(&object) {
+            let declared: Vec<_> = site
+                .secrets
+                .iter()
+                .filter(|s| s.name.as_str() == reference.name)
+                .collect();
+            if declared
+                .iter()
+                .any(|s| s.namespace.as_str() == reference.namespace)
+            {
+                continue;
+            }
+            let reason = match declared.first() {
+                None => "which site.kdl does not declare".to_string(),
+                Some(s) => format!(
+                    "but it is declared in namespace `{}`; a Secret is only read from its own namespace, and labc places its SealedSecret there whatever its scope",
+                    s.namespace
+                ),
+            };
+            let at = text
+                .find(&format!(" {}\n", reference.name))
+                .map_or(0, |i| i + 1);
+            let file = SourceFile::new(format!("out/{path}"), text);
+            diagnostics.push(Located::new(
+                &file,
+                Error::SecretUncovered {
+                    name: reference.name.clone(),
+                    namespace: reference.namespace.clone(),
+                    path: path.clone(),
+                    reason,
+                    span: (at, reference.name.len()).into(),
+                },
+            ));
+        }
+    }
+    diagnostics
+}

@@ -1,0 +1,269 @@
+//! The plaintext scanner: finds what looks like a secret value in `site.kdl` strings and in the
+//! files labc is about to write. Token shapes are matched exactly; anything else must be long,
+//! mix cases and digits and be close to random to count, so that names, hex digests and image
+//! references pass.
+
+use crate::diag::{Error, Located, SourceFile};
+use crate::emit::Files;
+use kdl::KdlDocument;
+
+/// What looks like a secret, where it starts in the scanned text and how long it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub what: &'static str,
+    pub start: usize,
+    pub len: usize,
+}
+
+const WEBHOOKS: &[&str] = &[
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "hooks.slack.com/services/",
+];
+/// GitHub's token prefixes and the fewest characters that follow them.
+const GITHUB: &[(&str, usize)] = &[
+    ("ghp_", 30),
+    ("gho_", 30),
+    ("ghu_", 30),
+    ("ghs_", 30),
+    ("ghr_", 30),
+    ("github_pat_", 20),
+];
+const MIN_RANDOM_LEN: usize = 20;
+
+fn token_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-')
+}
+
+fn run(bytes: &[u8], from: usize, ok: impl Fn(u8) -> bool) -> usize {
+    bytes[from..].iter().take_while(|c| ok(**c)).count()
+}
+
+/// Every match of `needle` in `text`, as byte offsets.
+fn find_all<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    text.match_indices(needle).map(|(i, _)| i)
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(word: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in word {
+        counts[*b as usize] += 1;
+    }
+    let n = word.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = f64::from(*c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Random-looking: long, upper and lower case and at least two digits, no run of lowercase
+/// letters as long as a word part (which keeps camelCase keys such as
+/// `clusterPoolIPv4PodCIDRList` out), and nearly as varied as random characters of its length
+/// would be (which keeps lowercase hex digests out).
+fn looks_random(word: &[u8]) -> bool {
+    let longest_lower = word
+        .split(|c| !c.is_ascii_lowercase())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    word.len() >= MIN_RANDOM_LEN
+        && word.iter().any(u8::is_ascii_uppercase)
+        && word.iter().any(u8::is_ascii_lowercase)
+        && word.iter().filter(|c| c.is_ascii_digit()).count() >= 2
+        && longest_lower < 6
+        && entropy(word) >= 0.8 * (word.len().min(64) as f64).log2()
+}
+
+/// Scans one text. `random` turns on the check for random-looking words, which is off for
+/// ciphertext, the one place random bytes belong.
+pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for start in find_all(text, "-----BEGIN ") {
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if text[start..line_end].contains("PRIVATE KEY-----") {
+            found.push(Finding {
+                what: "a private key",
+                start,
+                len: line_end - start,
+            });
+        }
+    }
+    for hook in WEBHOOKS {
+        for start in find_all(text, hook) {
+            let token = run(bytes, start + hook.len(), |c| token_char(c) || c == b'/');
+            if token >= 8 {
+                found.push(Finding {
+                    what: "a webhook URL with its token",
+                    start,
+                    len: hook.len() + token,
+                });
+            }
+        }
+    }
+    for (prefix, min) in GITHUB {
+        for start in find_all(text, prefix) {
+            let before_ok = start == 0 || !token_char(bytes[start - 1]);
+            let token = run(bytes, start + prefix.len(), token_char);
+            if before_ok && token >= *min {
+                found.push(Finding {
+                    what: "a GitHub token",
+                    start,
+                    len: prefix.len() + token,
+                });
+            }
+        }
+    }
+    for scheme_end in find_all(text, "://") {
+        let rest = scheme_end + 3;
+        let authority = run(bytes, rest, |c| {
+            !c.is_ascii_whitespace() && !matches!(c, b'/' | b'"' | b'\'' | b'?' | b'#')
+        });
+        let userinfo = &text[rest..rest + authority];
+        if let Some(at) = userinfo.rfind('@') {
+            if userinfo[..at]
+                .split_once(':')
+                .is_some_and(|(_, p)| !p.is_empty())
+            {
+                found.push(Finding {
+                    what: "a password in a URL",
+                    start: rest,
+                    len: at,
+                });
+            }
+        }
+    }
+    if random {
+        let word_char =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
+        let mut i = 0;
+        while i < bytes.len() {
+            let len = run(bytes, i, word_char);
+            if len == 0 {
+                i += 1;
+                continue;
+            }
+            let overlaps = found
+                .iter()
+                .any(|f| f.start < i + len && i < f.start + f.len);
+            // a path or URL is many words; judge each part between slashes on its own
+            for part in text[i..i + len].split('/') {
+                let offset = part.as_ptr() as usize - text.as_ptr() as usize;
+                if !overlaps && looks_random(part.as_bytes()) {
+                    found.push(Finding {
+                        what: "a random key or token",
+                        start: offset,
+                        len: part.len(),
+                    });
+                }
+            }
+            i += len;
+        }
+    }
+    found.sort_by_key(|f| f.start);
+    found
+}
+
+/// Every string value written in `site.kdl`, scanned; errors point at the value.
+pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for node in document.nodes() {
+        for entry in node.entries() {
+            if let Some(text) = entry.value().as_string() {
+                // the finding's own offset is inside the unescaped value, which may not map
+                // back byte for byte onto the source; the whole value is labelled
+                if let Some(finding) = scan_text(text, true).first() {
+                    errors.push(Error::PlaintextSecret {
+                        what: finding.what,
+                        span: entry.span(),
+                    });
+                }
+            }
+        }
+        if let Some(children) = node.children() {
+            errors.extend(scan_document(children));
+        }
+    }
+    errors
+}
+
+/// Every file labc is about to write, scanned; a finding is labelled in the file itself.
+pub fn scan_files(files: &Files) -> Vec<Located> {
+    let mut found = Vec::new();
+    for (path, bytes) in files.as_map() {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        let random = !path.contains("/sealedsecret-");
+        for finding in scan_text(text, random) {
+            let file = SourceFile::new(format!("out/{path}"), text);
+            found.push(Located::new(
+                &file,
+                Error::PlaintextOutput {
+                    what: finding.what,
+                    path: path.clone(),
+                    span: (finding.start, finding.len).into(),
+                },
+            ));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn what(text: &str) -> Vec<&'static str> {
+        scan_text(text, true).into_iter().map(|f| f.what).collect()
+    }
+
+    #[test]
+    fn token_shapes_are_found() {
+        assert_eq!(
+            what("https://discord.com/api/webhooks/123456789/abcdefGHIJ_kl-mn"),
+            ["a webhook URL with its token"]
+        );
+        assert_eq!(
+            what("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ["a GitHub token"]
+        );
+        assert_eq!(
+            what("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"),
+            ["a GitHub token"]
+        );
+        assert_eq!(
+            what("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
+            ["a private key"]
+        );
+        assert_eq!(
+            what("mysql://root:hunter2@mysql.blog:3306/db"),
+            ["a password in a URL"]
+        );
+        assert_eq!(what("Zx81qLp0Vb7NwT3yKc5HdR2m"), ["a random key or token"]);
+    }
+
+    #[test]
+    fn ordinary_values_pass() {
+        for ok in [
+            "https://github.com/example/homelab",
+            "ghcr.io/example/blog-was:2.7.0",
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "/actuator/health/readiness",
+            "mysql.blog.svc.cluster.local",
+            "https://user@example.com/",
+            "-----BEGIN CERTIFICATE-----",
+            "SPRING_PROFILES_ACTIVE",
+            "kube-prometheus-stack-88.5.3",
+            "quay.io/jetstack/cert-manager-controller:v1.14.0",
+            "clusterPoolIPv4PodCIDRList",
+        ] {
+            assert!(what(ok).is_empty(), "{ok}: {:?}", what(ok));
+        }
+    }
+}
