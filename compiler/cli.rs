@@ -5,6 +5,7 @@
 
 mod diff;
 mod explain;
+mod graph;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -22,7 +23,8 @@ Examples:
   labc flows                      who may talk to whom, as the emitted policies allow it
   labc diff --format markdown     what this change does to out/, for a pull-request comment
   labc diff --from origin/main    compare with out/ as committed on main
-  labc explain cors_without_options   what a diagnostic means, with an example";
+  labc explain cors_without_options   what a diagnostic means, with an example
+  labc graph --format mermaid     the dependency graph, layers and sync waves, for Markdown";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -68,6 +70,8 @@ enum Command {
     Diff(diff::Args),
     /// Explain a diagnostic code, with an example of the mistake and its fix
     Explain(explain::Args),
+    /// Print the dependency graph (layers, sync waves, why each edge exists) as DOT or Mermaid
+    Graph(graph::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -192,6 +196,7 @@ pub fn run() -> ExitCode {
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
         Command::Diff(args) => return diff::run(args),
         Command::Explain(args) => return explain::run(args),
+        Command::Graph(args) => return graph::run(args),
     };
     let Loaded {
         compiled,
@@ -274,6 +279,12 @@ pub fn run() -> ExitCode {
 /// The page of every diagnostic code (`docs/diagnostics.md`).
 pub fn diagnostics_page() -> String {
     explain::page()
+}
+
+/// The dependency graph of a compiled site as Mermaid, as `labc graph --format mermaid`
+/// prints it (`docs/graph.md` shows the seed site's).
+pub fn graph_mermaid(compiled: &crate::Compiled) -> String {
+    graph::picture(&compiled.graph, graph::Picture::Mermaid)
 }
 
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.

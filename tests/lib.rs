@@ -9,5 +9,6 @@ mod diff;
 mod docs;
 mod flows;
 mod good_sites;
+mod graph;
 mod kubeadm;
 mod platform_values;

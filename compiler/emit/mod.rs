@@ -18,6 +18,7 @@ mod pod;
 mod routing;
 mod workload;
 
+pub use application::WAVES_PER_LEVEL;
 pub use files::Files;
 
 use crate::graph::Graph;
