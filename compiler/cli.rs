@@ -20,6 +20,7 @@ Examples:
   labc build --check              fail if the committed out/ is not what site.kdl compiles to
   labc build sites/lab.kdl --out /tmp/out
   labc check --format json        diagnostics as JSON, for editors and CI
+  labc build --check --format github   diagnostics as GitHub Actions annotations
   labc flows                      who may talk to whom, as the emitted policies allow it
   labc diff --format markdown     what this change does to out/, for a pull-request comment
   labc diff --from origin/main    compare with out/ as committed on main
@@ -137,6 +138,16 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
     let rendered = render(&mut diagnostics, format, color(), 100);
     match format {
+        // the runner reads workflow commands from stdout; the count is for the log
+        Format::Github => {
+            print!("{}", rendered.text);
+            if rendered.errors > 0 {
+                eprintln!(
+                    "error: {} error(s), {} warning(s); nothing was written",
+                    rendered.errors, rendered.warnings
+                );
+            }
+        }
         Format::Json => print!("{}", rendered.text),
         Format::Human => {
             eprint!("{}", rendered.text);

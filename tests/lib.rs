@@ -2,6 +2,7 @@
 
 mod support;
 
+mod annotations;
 mod bad_inputs;
 mod cli;
 mod determinism;
