@@ -6,6 +6,7 @@
 mod diff;
 mod explain;
 mod graph;
+mod init;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
 Examples:
+  labc init lab                   write a starter lab/site.kdl that builds as it is
   labc build                      compile ./site.kdl into ./out
   labc build --check              fail if the committed out/ is not what site.kdl compiles to
   labc build sites/lab.kdl --out /tmp/out
@@ -73,6 +75,8 @@ enum Command {
     Explain(explain::Args),
     /// Print the dependency graph (layers, sync waves, why each edge exists) as DOT or Mermaid
     Graph(graph::Args),
+    /// Write a starter site.kdl that builds as it is (never overwrites one)
+    Init(init::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -208,6 +212,7 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => return diff::run(args),
         Command::Explain(args) => return explain::run(args),
         Command::Graph(args) => return graph::run(args),
+        Command::Init(args) => return init::run(args),
     };
     let Loaded {
         compiled,

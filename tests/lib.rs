@@ -11,5 +11,6 @@ mod docs;
 mod flows;
 mod good_sites;
 mod graph;
+mod init;
 mod kubeadm;
 mod platform_values;
