@@ -5,6 +5,7 @@
 
 mod diff;
 mod explain;
+mod fmt;
 mod graph;
 mod init;
 
@@ -23,6 +24,7 @@ Examples:
   labc build sites/lab.kdl --out /tmp/out
   labc check --format json        diagnostics as JSON, for editors and CI
   labc build --check --format github   diagnostics as GitHub Actions annotations
+  labc fmt --check                exit 1 if site.kdl is not laid out canonically
   labc flows                      who may talk to whom, as the emitted policies allow it
   labc diff --format markdown     what this change does to out/, for a pull-request comment
   labc diff --from origin/main    compare with out/ as committed on main
@@ -73,6 +75,8 @@ enum Command {
     Diff(diff::Args),
     /// Explain a diagnostic code, with an example of the mistake and its fix
     Explain(explain::Args),
+    /// Lay out site.kdl canonically, keeping every comment
+    Fmt(fmt::Args),
     /// Print the dependency graph (layers, sync waves, why each edge exists) as DOT or Mermaid
     Graph(graph::Args),
     /// Write a starter site.kdl that builds as it is (never overwrites one)
@@ -211,6 +215,7 @@ pub fn run() -> ExitCode {
         Command::Flows { site } => (site, None, Then::PrintFlows, Format::Human),
         Command::Diff(args) => return diff::run(args),
         Command::Explain(args) => return explain::run(args),
+        Command::Fmt(args) => return fmt::run(args),
         Command::Graph(args) => return graph::run(args),
         Command::Init(args) => return init::run(args),
     };

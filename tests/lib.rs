@@ -9,6 +9,7 @@ mod determinism;
 mod diff;
 mod docs;
 mod flows;
+mod fmt;
 mod good_sites;
 mod graph;
 mod init;
