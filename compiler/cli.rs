@@ -5,6 +5,9 @@
 
 mod diff;
 mod explain;
+mod fmt;
+mod graph;
+mod init;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -15,14 +18,18 @@ use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
 Examples:
+  labc init lab                   write a starter lab/site.kdl that builds as it is
   labc build                      compile ./site.kdl into ./out
   labc build --check              fail if the committed out/ is not what site.kdl compiles to
   labc build sites/lab.kdl --out /tmp/out
   labc check --format json        diagnostics as JSON, for editors and CI
+  labc build --check --format github   diagnostics as GitHub Actions annotations
+  labc fmt --check                exit 1 if site.kdl is not laid out canonically
   labc flows                      who may talk to whom, as the emitted policies allow it
   labc diff --format markdown     what this change does to out/, for a pull-request comment
   labc diff --from origin/main    compare with out/ as committed on main
-  labc explain cors_without_options   what a diagnostic means, with an example";
+  labc explain cors_without_options   what a diagnostic means, with an example
+  labc graph --format mermaid     the dependency graph, layers and sync waves, for Markdown";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -70,6 +77,12 @@ enum Command {
     Explain(explain::Args),
     /// Seal secret values (from stdin or the environment) into sealed/<namespace>/<name>.yaml
     Seal(crate::seal::SealArgs),
+    /// Lay out site.kdl canonically, keeping every comment
+    Fmt(fmt::Args),
+    /// Print the dependency graph (layers, sync waves, why each edge exists) as DOT or Mermaid
+    Graph(graph::Args),
+    /// Write a starter site.kdl that builds as it is (never overwrites one)
+    Init(init::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -139,6 +152,16 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
     let rendered = render(&mut diagnostics, format, color(), 100);
     match format {
+        // the runner reads workflow commands from stdout; the count is for the log
+        Format::Github => {
+            print!("{}", rendered.text);
+            if rendered.errors > 0 {
+                eprintln!(
+                    "error: {} error(s), {} warning(s); nothing was written",
+                    rendered.errors, rendered.warnings
+                );
+            }
+        }
         Format::Json => print!("{}", rendered.text),
         Format::Human => {
             eprint!("{}", rendered.text);
@@ -199,6 +222,9 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => return diff::run(args),
         Command::Explain(args) => return explain::run(args),
         Command::Seal(args) => return seal(&args),
+        Command::Fmt(args) => return fmt::run(args),
+        Command::Graph(args) => return graph::run(args),
+        Command::Init(args) => return init::run(args),
     };
     let Loaded {
         compiled,
@@ -308,6 +334,12 @@ fn seal(args: &crate::seal::SealArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The dependency graph of a compiled site as Mermaid, as `labc graph --format mermaid`
+/// prints it (`docs/graph.md` shows the seed site's).
+pub fn graph_mermaid(compiled: &crate::Compiled) -> String {
+    graph::picture(&compiled.graph, graph::Picture::Mermaid)
 }
 
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.

@@ -13,6 +13,8 @@ pub struct Compiled {
     pub flows: Vec<crate::flows::Flow>,
     pub warnings: Vec<Located>,
     pub file: Arc<SourceFile>,
+    /// The dependency graph the sync waves came from (`labc graph`).
+    pub graph: crate::graph::Graph,
 }
 
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
@@ -93,5 +95,6 @@ pub fn compile_parsed(
         flows: crate::flows::derive(&site, catalog),
         warnings,
         file,
+        graph,
     })
 }

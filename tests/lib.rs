@@ -2,13 +2,17 @@
 
 mod support;
 
+mod annotations;
 mod bad_inputs;
 mod cli;
 mod determinism;
 mod diff;
 mod docs;
 mod flows;
+mod fmt;
 mod good_sites;
+mod graph;
+mod init;
 mod kubeadm;
 mod platform_values;
 mod secrets;

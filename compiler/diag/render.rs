@@ -11,6 +11,8 @@ pub enum Format {
     Human,
     /// One JSON array, for tools.
     Json,
+    /// GitHub Actions workflow commands, which show as annotations on the pull request.
+    Github,
 }
 
 /// Rendered diagnostics and the counts the caller reports and decides the exit code on.
@@ -47,6 +49,7 @@ pub fn render(diagnostics: &mut [Located], format: Format, color: bool, width: u
     let text = match format {
         Format::Human => human(diagnostics, color, width),
         Format::Json => json(diagnostics),
+        Format::Github => github(diagnostics),
     };
     Rendered {
         text,
@@ -77,14 +80,18 @@ fn human(diagnostics: &[Located], color: bool, width: usize) -> String {
     out
 }
 
+/// Where the first label of a diagnostic starts and ends: 1-based line and column of each.
+fn position(d: &Located) -> ((usize, usize), (usize, usize)) {
+    let first = d.error.labels().and_then(|mut l| l.next());
+    let (start, end) = first.map_or((0, 0), |l| (l.offset(), l.offset() + l.len()));
+    (d.file.line_column(start), d.file.line_column(end))
+}
+
 fn json(diagnostics: &[Located]) -> String {
     let items: Vec<JsonDiagnostic> = diagnostics
         .iter()
         .map(|d| {
-            let first = d.error.labels().and_then(|mut l| l.next());
-            let (start, end) = first.map_or((0, 0), |l| (l.offset(), l.offset() + l.len()));
-            let (line, column) = d.file.line_column(start);
-            let (end_line, end_column) = d.file.line_column(end);
+            let ((line, column), (end_line, end_column)) = position(d);
             JsonDiagnostic {
                 file: &d.file.name,
                 line,
@@ -105,4 +112,53 @@ fn json(diagnostics: &[Located]) -> String {
     let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
     text.push('\n');
     text
+}
+
+/// One `::error` or `::warning` workflow command per diagnostic; the help goes on the second
+/// line of the message, since an annotation has no field of its own for it.
+fn github(diagnostics: &[Located]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let ((line, col), (end_line, end_column)) = position(d);
+        let level = if d.error.is_warning() {
+            "warning"
+        } else {
+            "error"
+        };
+        let mut message = d.error.to_string();
+        if let Some(help) = d.error.help() {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        out.push_str(&format!(
+            "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_column},title={}::{}\n",
+            github_property(&d.file.name),
+            github_property(&d.error.code_str()),
+            github_data(&message),
+        ));
+    }
+    out
+}
+
+/// The message of a workflow command: the runner decodes `%25`, `%0D` and `%0A`, so these
+/// three must be encoded or a newline would end the command.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value: as the message, and `:` and `,` too, which would end the value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{github_data, github_property};
+
+    #[test]
+    fn workflow_commands_escape_what_would_end_them() {
+        assert_eq!(github_data("50% of\r\nit: a, b"), "50%25 of%0D%0Ait: a, b");
+        assert_eq!(github_property("labc::a,b%\n"), "labc%3A%3Aa%2Cb%25%0A");
+    }
 }

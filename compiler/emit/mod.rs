@@ -19,6 +19,7 @@ mod routing;
 pub mod secrets;
 mod workload;
 
+pub use application::WAVES_PER_LEVEL;
 pub use files::Files;
 
 use crate::graph::Graph;

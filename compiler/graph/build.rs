@@ -1,5 +1,5 @@
 use super::{Edge, Vertex, VertexKind};
-use crate::model::{Site, Span};
+use crate::model::{LayerKind, Site, Span};
 use crate::stdlib::Catalog;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
@@ -11,12 +11,13 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, kind: VertexKind, name: &str, span: Span) {
+    fn add(&mut self, kind: VertexKind, name: &str, layer: Option<LayerKind>, span: Span) {
         let key = (kind, name.to_string());
         if !self.index.contains_key(&key) {
             let index = self.graph.add_node(Vertex {
                 kind,
                 name: name.to_string(),
+                layer,
                 span,
             });
             self.index.insert(key, index);
@@ -45,15 +46,18 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
         graph: DiGraph::new(),
         index: BTreeMap::new(),
     };
-    let components: Vec<_> = site.layers.iter().flat_map(|l| &l.components).collect();
-    for c in &components {
-        b.add(VertexKind::Component, c.name.as_str(), c.name.span);
+    for layer in &site.layers {
+        for c in &layer.components {
+            let kind = Some(layer.kind.value);
+            b.add(VertexKind::Component, c.name.as_str(), kind, c.name.span);
+        }
     }
+    let components: Vec<_> = site.layers.iter().flat_map(|l| &l.components).collect();
     for db in &site.databases {
-        b.add(VertexKind::Database, db.name.as_str(), db.name.span);
+        b.add(VertexKind::Database, db.name.as_str(), None, db.name.span);
     }
     for app in &site.apps {
-        b.add(VertexKind::App, app.name.as_str(), app.name.span);
+        b.add(VertexKind::App, app.name.as_str(), None, app.name.span);
     }
     let has = |name: &str| components.iter().any(|c| c.name.as_str() == name);
     for c in &components {
@@ -74,7 +78,7 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
         .filter(|c| {
             catalog
                 .get(c.name.as_str())
-                .is_some_and(|d| d.layer == crate::model::LayerKind::Cni)
+                .is_some_and(|d| d.layer == LayerKind::Cni)
         })
         .map(|c| c.name.as_str())
         .collect();

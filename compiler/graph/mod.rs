@@ -3,9 +3,15 @@
 
 mod build;
 mod cycles;
+mod dot;
+mod mermaid;
+mod picture;
+
+pub use dot::dot;
+pub use mermaid::mermaid;
 
 use crate::diag::Error;
-use crate::model::{Site, Span};
+use crate::model::{LayerKind, Site, Span};
 use crate::stdlib::Catalog;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
@@ -31,6 +37,9 @@ impl VertexKind {
 pub struct Vertex {
     pub kind: VertexKind,
     pub name: String,
+    /// The layer a component is declared in (which the checker holds to its stdlib layer);
+    /// `None` for apps and databases.
+    pub layer: Option<LayerKind>,
     pub span: Span,
 }
 

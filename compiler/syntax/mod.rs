@@ -3,7 +3,10 @@
 //! or the stack.
 
 mod depth;
+mod format;
 mod split;
+
+pub use format::format;
 
 use crate::diag::{Error, Located, SourceFile};
 use kdl::KdlDocument;
