@@ -6,8 +6,8 @@
 //! Cloudflare and reaches the gateway Service from inside the cluster.
 
 use super::files::object_path;
-use crate::flows::GATEWAY_NAMESPACE;
 use super::{has_component, labels, Files};
+use crate::flows::GATEWAY_NAMESPACE;
 use crate::model::{SettingValue, Site};
 use crate::stdlib::Catalog;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

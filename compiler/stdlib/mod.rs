@@ -2,10 +2,10 @@
 //! embedded in the binary at build time (see `build.rs`), so adding a component needs no Rust.
 
 mod component;
-pub mod releases;
 mod context;
 mod instance;
 mod release;
+pub mod releases;
 mod setting;
 mod values;
 
