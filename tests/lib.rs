@@ -4,6 +4,8 @@ mod support;
 
 mod bad_inputs;
 mod cli;
+#[cfg(feature = "fault-injection")]
+mod crash;
 mod determinism;
 mod docs;
 mod flows;
