@@ -12,13 +12,17 @@
 
 use std::io;
 
+/// When to die (`LABC_FAULT_AFTER`) and when to fail with which errno (`LABC_FAULT_ERRNO`).
+#[cfg(feature = "fault-injection")]
+type Plan = (Option<u64>, Option<(u64, i32)>);
+
 #[cfg(feature = "fault-injection")]
 pub fn point() -> io::Result<()> {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::OnceLock;
 
     static COUNT: AtomicU64 = AtomicU64::new(0);
-    static PLAN: OnceLock<(Option<u64>, Option<(u64, i32)>)> = OnceLock::new();
+    static PLAN: OnceLock<Plan> = OnceLock::new();
     let (kill, fail) = PLAN.get_or_init(|| {
         let kill = std::env::var("LABC_FAULT_AFTER")
             .ok()
