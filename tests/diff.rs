@@ -77,7 +77,7 @@ fn a_removed_app_removes_its_folder_and_its_flows() {
         "policies",
         &[
             (
-                "app batch namespace=\"jobs\" image=\"ghcr.io/x/batch:0.9.0\" {\n    port 7000 name=\"http\"\n}\n",
+                "app batch namespace=\"jobs\" image=\"ghcr.io/x/batch:0.9.0@sha256:2fa3189260cf24b41e6b2be87b1e46a19f3587d43d6a39c5a9e61688d3947326\" {\n    port 7000 name=\"http\"\n}\n",
                 "",
             ),
             (
@@ -236,7 +236,8 @@ fn build_check_prints_the_diff_of_a_stale_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("\"ghcr.io/me/notes:0.3.1\" → \"ghcr.io/me/notes:0.4.0\""),
+        stderr.contains("\"ghcr.io/me/notes:0.3.1@sha256:")
+            && stderr.contains("→ \"ghcr.io/me/notes:0.4.0@sha256:"),
         "{stderr}"
     );
 }

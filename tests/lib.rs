@@ -5,6 +5,8 @@ mod support;
 mod annotations;
 mod bad_inputs;
 mod cli;
+#[cfg(feature = "fault-injection")]
+mod crash;
 mod determinism;
 mod diff;
 mod docs;

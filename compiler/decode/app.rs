@@ -59,6 +59,10 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         .map_or(Spanned::new(1, view.name_span()), |r| {
             Spanned::new(r.value as u32, r.span)
         });
+    let user = view
+        .prop("user")
+        .and_then(|e| value::integer(e, "user", 1, i128::from(i32::MAX), cx))
+        .map(|u| Spanned::new(u.value as u32, u.span));
     let mut app = App {
         name,
         namespace,
@@ -74,6 +78,8 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         secrets: Vec::new(),
         canary: None,
         nodes: Vec::new(),
+        user,
+        exceptions: Vec::new(),
         span: view.span(),
     };
     let (mut resources_seen, mut canary_seen, mut nodes_seen) = (None, None, None);
@@ -100,6 +106,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
             "route" => app.routes.extend(decode_route(child, cx)),
             "uses" => app.uses.extend(decode_use(child, cx)),
             "egress" => app.egress.extend(decode_egress(child, cx)),
+            "exception" => app.exceptions.extend(super::exception::decode(child, cx)),
             "secret" => app.secrets.extend(decode_secret_mount(child, cx)),
             "canary" if first_of(&mut canary_seen, child, cx) => {
                 app.canary = super::canary::decode(child, cx)

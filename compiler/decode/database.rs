@@ -67,6 +67,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
         secret: None,
         resources: resources::defaults(view.name_span()),
         nodes: Vec::new(),
+        exceptions: Vec::new(),
         span: view.span(),
     };
     let (mut resources_seen, mut secret_seen, mut nodes_seen) = (None, None, None);
@@ -121,6 +122,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
                 db.resources = resources::decode(child, cx)
             }
             "nodes" if first_of(&mut nodes_seen, child, cx) => db.nodes = names(child, cx),
+            "exception" => db.exceptions.extend(super::exception::decode(child, cx)),
             _ => {}
         }
     }

@@ -5,6 +5,7 @@
 mod app;
 mod canary;
 mod database;
+mod exception;
 mod layer;
 mod node;
 mod policy;

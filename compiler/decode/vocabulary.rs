@@ -21,11 +21,12 @@ pub const NIC_PROPS: &[&str] = &["power-saving"];
 pub const LAYER_CHILDREN: &[&str] = &["gateway"];
 pub const GATEWAY_CHILDREN: &[&str] = &["host"];
 
-pub const APP_PROPS: &[&str] = &["image", "namespace", "replicas"];
+pub const APP_PROPS: &[&str] = &["image", "namespace", "replicas", "user"];
 pub const APP_CHILDREN: &[&str] = &[
     "canary",
     "egress",
     "env",
+    "exception",
     "nodes",
     "port",
     "probe",
@@ -40,6 +41,7 @@ pub const PROBE_PROPS: &[&str] = &["http", "tcp", "port", "period", "delay"];
 pub const ROUTE_PROPS: &[&str] = &["gateway", "host", "path", "port"];
 pub const ROUTE_CHILDREN: &[&str] = &["cors", "methods"];
 pub const USES_PROPS: &[&str] = &["port"];
+pub const EXCEPTION_PROPS: &[&str] = &["why"];
 pub const EGRESS_PROPS: &[&str] = &["port", "why"];
 pub const SECRET_MOUNT_PROPS: &[&str] = &["path"];
 pub const RESOURCES_PROPS: &[&str] = &["cpu", "memory", "cpu-limit", "memory-limit"];
@@ -49,7 +51,7 @@ pub const STEP_PROPS: &[&str] = &["pause"];
 pub const ANALYSIS_PROPS: &[&str] = &["success-rate", "latency-p99", "interval", "failure-limit"];
 
 pub const DATABASE_PROPS: &[&str] = &["engine", "namespace", "version"];
-pub const DATABASE_CHILDREN: &[&str] = &["nodes", "resources", "secret", "storage"];
+pub const DATABASE_CHILDREN: &[&str] = &["exception", "nodes", "resources", "secret", "storage"];
 pub const STORAGE_PROPS: &[&str] = &["size", "class"];
 
 pub const SECRET_PROPS: &[&str] = &["namespace", "scope"];
@@ -82,6 +84,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("route", ROUTE_CHILDREN),
     ("uses", USES_PROPS),
     ("egress", EGRESS_PROPS),
+    ("exception", EXCEPTION_PROPS),
     ("secret (in an app)", SECRET_MOUNT_PROPS),
     ("resources", RESOURCES_PROPS),
     ("canary", CANARY_PROPS),

@@ -15,6 +15,11 @@ pub enum Format {
     Github,
 }
 
+/// How many diagnostics `Format::Human` prints before it summarises the rest as "and K more".
+/// A typo in a shared name can cascade into hundreds of errors; past a screenful the first
+/// ones are what to fix, and the rest scroll them out of sight. JSON lists every one.
+pub const HUMAN_LIMIT: usize = 20;
+
 /// Rendered diagnostics and the counts the caller reports and decides the exit code on.
 pub struct Rendered {
     pub text: String,
@@ -68,7 +73,7 @@ fn human(diagnostics: &[Located], color: bool, width: usize) -> String {
         .with_width(width)
         .with_links(false);
     let mut out = String::new();
-    for located in diagnostics {
+    for located in diagnostics.iter().take(HUMAN_LIMIT) {
         let source = NamedSource::new(located.file.name.clone(), located.file.text.clone());
         let report = miette::Report::new(located.error.clone()).with_source_code(source);
         let diagnostic: &dyn Diagnostic = report.as_ref();
@@ -76,6 +81,15 @@ fn human(diagnostics: &[Located], color: bool, width: usize) -> String {
             out.push_str(&located.error.to_string());
         }
         out.push('\n');
+    }
+    if let Some(rest) = diagnostics
+        .len()
+        .checked_sub(HUMAN_LIMIT)
+        .filter(|&n| n > 0)
+    {
+        out.push_str(&format!(
+            "… and {rest} more, not shown (the first {HUMAN_LIMIT} are above; `--format json` lists all)\n"
+        ));
     }
     out
 }

@@ -310,6 +310,7 @@ pub fn emit(
     let mut metadata = workload::meta(name, ns, name, site);
     let annotations = notifications(site);
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
+    super::exceptions::annotate(&mut metadata, &app.exceptions);
     let rollout = Object {
         api_version: "argoproj.io/v1alpha1",
         kind: "Rollout",

@@ -7,17 +7,17 @@ use super::{labels, pod, Files};
 use crate::model::{Database, Engine, Site};
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, EnvVarSource, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PodTemplateSpec, SecretKeySelector, Service, ServicePort,
-    ServiceSpec, VolumeMount, VolumeResourceRequirements,
+    Container, ContainerPort, EnvVar, KeyToPath, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PodTemplateSpec, SecretVolumeSource, Service, ServicePort, ServiceSpec, Volume, VolumeMount,
+    VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-/// The variable the engine's image reads its administrator password from, and the key of the
-/// declared secret that holds it.
+/// The variable the engine's image reads its administrator password from (its `_FILE` form
+/// names a file holding it), and the key of the declared secret that holds it.
 fn password_env(engine: Engine) -> (&'static str, &'static str) {
     match engine {
         Engine::Mysql => ("MYSQL_ROOT_PASSWORD", "root-password"),
@@ -25,6 +25,9 @@ fn password_env(engine: Engine) -> (&'static str, &'static str) {
         Engine::Postgres => ("POSTGRES_PASSWORD", "password"),
     }
 }
+
+/// Where the declared secret's password key is mounted.
+const CREDENTIALS_DIR: &str = "/run/secrets/labc";
 
 /// Folders the engine writes outside its data directory, made writable on a read-only root.
 fn scratch_dirs(engine: Engine) -> &'static [(&'static str, &'static str)] {
@@ -84,24 +87,41 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
             ..Default::default()
         });
     }
-    env.extend(db.secret.as_ref().map(|secret| {
+    // The password as a file, read through the image's `_FILE` variable: an environment
+    // variable leaks into crash dumps, `/proc/<pid>/environ` and child processes.
+    if let Some(secret) = &db.secret {
         let (var, key) = password_env(engine);
-        EnvVar {
-            name: var.into(),
-            value_from: Some(EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector {
-                    name: secret.to_string(),
+        volumes.push(Volume {
+            name: "credentials".into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(secret.to_string()),
+                items: Some(vec![KeyToPath {
                     key: key.into(),
-                    optional: Some(false),
-                }),
+                    path: key.into(),
+                    ..Default::default()
+                }]),
+                // owner and group (the pod's fsGroup) may read, nobody else
+                default_mode: Some(0o440),
                 ..Default::default()
             }),
             ..Default::default()
-        }
-    }));
+        });
+        mounts.push(VolumeMount {
+            name: "credentials".into(),
+            mount_path: CREDENTIALS_DIR.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
+        env.push(EnvVar {
+            name: format!("{var}_FILE"),
+            value: Some(format!("{CREDENTIALS_DIR}/{key}")),
+            ..Default::default()
+        });
+    }
     let mut container = Container {
         name: engine.as_str().into(),
         image: Some(format!("{}:{}", engine.image(), db.version.value)),
+        image_pull_policy: Some(pod::PULL_POLICY.into()),
         ports: Some(vec![ContainerPort {
             name: Some("tcp".into()),
             container_port: port,
@@ -135,8 +155,10 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
         }),
         ..Default::default()
     };
+    let mut metadata = meta(name, ns, name, site);
+    super::exceptions::annotate(&mut metadata, &db.exceptions);
     let set = StatefulSet {
-        metadata: meta(name, ns, name, site),
+        metadata,
         spec: Some(StatefulSetSpec {
             replicas: Some(1),
             service_name: Some(name.to_string()),

@@ -7,6 +7,8 @@ mod argocd;
 mod authorization_policy;
 mod canary;
 mod database;
+mod default_deny;
+mod exceptions;
 mod files;
 mod labels;
 mod mesh;
@@ -51,6 +53,7 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     let policies = |name: &str, ns: &str, files: &mut Files| {
         if cilium {
             network_policy::emit(site, name, ns, &flows, files);
+            default_deny::emit(site, name, ns, files);
         }
         if istio {
             authorization_policy::emit(site, name, ns, &flows, files);

@@ -15,8 +15,13 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-/// The restricted Pod Security profile at pod level; `user` pins the UID an image is built to
-/// run as (databases), otherwise the image's own non-root user is used.
+/// Pull on every pod start: a tag that was moved (or an image the node cached from before a
+/// registry revoked it) is never run by accident, and with a digest the check is one manifest
+/// request. The price is that a pod cannot start while its registry is unreachable.
+pub const PULL_POLICY: &str = "Always";
+
+/// The restricted Pod Security profile at pod level; `user` pins the UID (and group, which
+/// owns the writable volumes); `None` leaves the image's own non-root user.
 pub fn pod_security(user: Option<i64>) -> PodSecurityContext {
     PodSecurityContext {
         run_as_non_root: Some(true),

@@ -173,6 +173,7 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
     let mut container = Container {
         name: name.to_string(),
         image: Some(app.image.to_string()),
+        image_pull_policy: Some(pod::PULL_POLICY.into()),
         ports: (!app.ports.is_empty()).then(|| {
             app.ports
                 .iter()
@@ -211,7 +212,13 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
             annotations: (!template_annotations.is_empty()).then_some(template_annotations),
             ..Default::default()
         }),
-        spec: Some(pod::spec(name, container, volumes, None, &app.nodes)),
+        spec: Some(pod::spec(
+            name,
+            container,
+            volumes,
+            Some(app.user()),
+            &app.nodes,
+        )),
     };
     let revision = revision(app, &template);
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
@@ -226,8 +233,10 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
             super::canary::emit(site, app, canary, selector, template, &revision, files)
         }
         None => {
+            let mut metadata = meta(name, ns, name, site);
+            super::exceptions::annotate(&mut metadata, &app.exceptions);
             let deployment = Deployment {
-                metadata: meta(name, ns, name, site),
+                metadata,
                 spec: Some(DeploymentSpec {
                     replicas: Some(app.replicas.value as i32),
                     revision_history_limit: Some(3),

@@ -19,10 +19,23 @@ pub struct App {
     pub canary: Option<Canary>,
     /// Nodes the app is restricted to; empty means any schedulable node.
     pub nodes: Vec<Spanned<Name>>,
+    /// `user=`: the UID the container runs as; `None` means `App::DEFAULT_USER`.
+    pub user: Option<Spanned<u32>>,
+    /// Scanner checks this app knowingly fails, with the site's reasons.
+    pub exceptions: Vec<super::Exception>,
     pub span: Span,
 }
 
 impl App {
+    /// Above the range distributions give host users and services (below 10000), so a process
+    /// that escapes its container is nobody on the node. Images built to run under any UID
+    /// (OpenShift's rule) work as is; the volumes are group-owned by the same id.
+    pub const DEFAULT_USER: u32 = 10001;
+
+    pub fn user(&self) -> i64 {
+        i64::from(self.user.as_ref().map_or(Self::DEFAULT_USER, |u| u.value))
+    }
+
     pub fn port(&self, number: u16) -> Option<&Port> {
         self.ports.iter().find(|p| p.number.value == number)
     }

@@ -67,6 +67,8 @@ pub struct Database {
     pub secret: Option<Spanned<Name>>,
     pub resources: Resources,
     pub nodes: Vec<Spanned<Name>>,
+    /// Scanner checks this database knowingly fails, with the site's reasons.
+    pub exceptions: Vec<super::Exception>,
     pub span: Span,
 }
 

@@ -2,6 +2,7 @@
 
 mod app;
 mod database;
+mod exception;
 mod layer;
 mod node;
 mod policy;
@@ -16,6 +17,7 @@ pub use app::{
     Use,
 };
 pub use database::{Database, Engine, Storage};
+pub use exception::Exception;
 pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
 pub use node::{Disk, Nic, Node, NodeRole, Taint, TaintEffect};
 pub use policy::{Endpoint, Policy, PolicyAction};

@@ -20,6 +20,7 @@
 //! Not guaranteed: durability across power loss (no fsync; see `stage::write_new`).
 
 mod error;
+mod fault;
 mod git;
 mod index;
 mod par;
@@ -122,11 +123,14 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
         }
     };
     let cleanup = previous.and_then(|p| {
-        swap::remove_tree(&p).err().map(|source| OutError::Io {
-            action: Action::Remove,
-            path: p,
-            source,
-        })
+        fault::point()
+            .and_then(|()| swap::remove_tree(&p))
+            .err()
+            .map(|source| OutError::Io {
+                action: Action::Remove,
+                path: p,
+                source,
+            })
     });
 
     let mut written = plan.added;

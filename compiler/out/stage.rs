@@ -8,9 +8,9 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 use super::error::{io_err, Action, OutError};
-use super::par;
 use super::paths::{Siblings, INDEX_NAME};
 use super::plan::{Job, Plan};
+use super::{fault, par};
 
 /// Creates `s.stage` and fills it with the planned tree and `index`. Errors about single
 /// files name the file's place in `out/`, since that is the path the user knows.
@@ -29,7 +29,9 @@ pub fn build(
     fs::create_dir(&s.stage).map_err(io_err(Action::CreateDir, &s.stage))?;
 
     for (dir, _) in &plan.dirs {
-        fs::create_dir(s.stage.join(dir)).map_err(io_err(Action::CreateDir, s.out_path(dir)))?;
+        fault::point()
+            .and_then(|()| fs::create_dir(s.stage.join(dir)))
+            .map_err(io_err(Action::CreateDir, s.out_path(dir)))?;
     }
 
     par::try_for_each(&plan.jobs, |job| match *job {
@@ -63,6 +65,7 @@ pub fn build(
 /// No fsync: a SIGKILL cannot lose data already handed to the kernel; only a power loss
 /// could, and that would need an fsync per file, which costs far more than the build.
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    fault::point()?;
     let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
     file.write_all(bytes)
 }
@@ -71,6 +74,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Linking can fail where copying works (EXDEV if something is mounted inside `out/`,
 /// EMLINK, filesystems without hard links), so fall back to a copy with the old mtime.
 fn keep(from: &Path, to: &Path) -> io::Result<()> {
+    fault::point()?;
     let link_error = match fs::hard_link(from, to) {
         Ok(()) => return Ok(()),
         Err(e) => e,

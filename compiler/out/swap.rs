@@ -10,6 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::error::{io_err, Action, OutError};
+use super::fault;
 use super::paths::Siblings;
 
 /// An advisory lock on `out/`'s parent directory, held for a whole `write` (exclusive) or
@@ -84,6 +85,12 @@ pub fn current(s: &Siblings) -> Result<&Path, OutError> {
 /// to delete (`None` on a first build). On error `out/` holds the old tree (or, if even
 /// restoring failed, the old tree is at `.<name>.labc-old` for `recover`).
 pub fn install(s: &Siblings, had_out: bool) -> Result<Option<PathBuf>, OutError> {
+    fault::point().map_err(io_err(
+        Action::Swap {
+            with: s.out.clone(),
+        },
+        &s.stage,
+    ))?;
     if !had_out {
         rename(&s.stage, &s.out)?;
         return Ok(None);
@@ -106,7 +113,8 @@ pub fn install(s: &Siblings, had_out: bool) -> Result<Option<PathBuf>, OutError>
 /// The fallback swap; separate so tests can exercise it on filesystems that do exchange.
 pub(super) fn swap_by_renames(s: &Siblings) -> Result<PathBuf, OutError> {
     rename(&s.out, &s.old)?;
-    // A kill right here leaves no `out/`; `recover` renames `.labc-old` back.
+    let _ = fault::point(); // only a kill matters here: the case `recover` restores
+                            // A kill right here leaves no `out/`; `recover` renames `.labc-old` back.
     if let Err(e) = rename(&s.stage, &s.out) {
         let _ = fs::rename(&s.old, &s.out); // If this fails too, `recover` retries it.
         return Err(e);
