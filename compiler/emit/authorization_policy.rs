@@ -11,18 +11,10 @@ use super::network_policy::Flows;
 use super::{labels, workload, Files};
 use crate::flows::{path_patterns, Action, Flow, Peer};
 use crate::model::Site;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthorizationPolicy {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Spec,
-}
+type AuthorizationPolicy = super::custom_resource::CustomResource<Spec>;
 
 #[derive(Serialize)]
 struct Spec {

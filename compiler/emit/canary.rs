@@ -13,7 +13,7 @@ use super::files::object_path;
 use super::{routing, workload, Files};
 use crate::model::{AlertChannel, App, Canary, Site, TrafficRouting};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -33,14 +33,7 @@ const TRIGGERS: &[&str] = &[
 pub const STABLE: &str = "stable";
 pub const CANARY: &str = "canary";
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Object<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
-}
+use super::custom_resource::CustomResource as Object;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -18,14 +18,7 @@ use std::collections::BTreeMap;
 pub const ROOT_NAMESPACE: &str = "istio-system";
 const FOLDER: &str = "platform/istio";
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Object<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
-}
+use super::custom_resource::CustomResource as Object;
 
 #[derive(Serialize)]
 struct PeerAuthenticationSpec {

@@ -6,6 +6,7 @@ mod application;
 mod argocd;
 mod authorization_policy;
 mod canary;
+mod custom_resource;
 mod database;
 mod default_deny;
 mod exceptions;

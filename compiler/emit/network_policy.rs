@@ -17,14 +17,7 @@ const NAMESPACE_LABEL: &str = "k8s:io.kubernetes.pod.namespace";
 
 type Labels = BTreeMap<String, String>;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Policy {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-    spec: Spec,
-}
+type Policy = super::custom_resource::CustomResource<Spec>;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

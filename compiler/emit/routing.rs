@@ -10,17 +10,9 @@ use super::files::object_path;
 use super::{workload, Files};
 use crate::flows::GATEWAY_NAMESPACE;
 use crate::model::{App, Route, Site, TrafficRouting};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VirtualService {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Spec,
-}
+type VirtualService = super::custom_resource::CustomResource<Spec>;
 
 #[derive(Serialize)]
 struct Spec {
