@@ -66,16 +66,19 @@ fn entropy(word: &[u8]) -> f64 {
 /// `clusterPoolIPv4PodCIDRList` out), and nearly as varied as random characters of its length
 /// would be (which keeps lowercase hex digests out).
 fn looks_random(word: &[u8]) -> bool {
+    // the length test first: nearly every word of a manifest is short, and this runs on all
+    if word.len() < MIN_RANDOM_LEN {
+        return false;
+    }
     let longest_lower = word
         .split(|c| !c.is_ascii_lowercase())
         .map(<[u8]>::len)
         .max()
         .unwrap_or(0);
-    word.len() >= MIN_RANDOM_LEN
+    longest_lower < 6
         && word.iter().any(u8::is_ascii_uppercase)
         && word.iter().any(u8::is_ascii_lowercase)
         && word.iter().filter(|c| c.is_ascii_digit()).count() >= 2
-        && longest_lower < 6
         && entropy(word) >= 0.8 * (word.len().min(64) as f64).log2()
 }
 
@@ -194,25 +197,50 @@ pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
 
 /// Every file labc is about to write, scanned; a finding is labelled in the file itself.
 pub fn scan_files(files: &Files) -> Vec<Located> {
-    let mut found = Vec::new();
-    for (path, bytes) in files.as_map() {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let random = !path.contains("/sealedsecret-");
-        for finding in scan_text(text, random) {
+    // every byte of out/ is read here, so the files are scanned on all cores
+    let files: Vec<(&String, &Vec<u8>)> = files.as_map().iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .flat_map(|(p, b)| scan_file(p, b))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn scan_file(path: &str, bytes: &[u8]) -> Vec<Located> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let random = !path.contains("/sealedsecret-");
+    scan_text(text, random)
+        .into_iter()
+        .map(|finding| {
             let file = SourceFile::new(format!("out/{path}"), text);
-            found.push(Located::new(
+            Located::new(
                 &file,
                 Error::PlaintextOutput {
                     what: finding.what,
-                    path: path.clone(),
+                    path: path.to_string(),
                     span: (finding.start, finding.len).into(),
                 },
-            ));
-        }
-    }
-    found
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
