@@ -4,6 +4,7 @@
 mod component;
 mod context;
 mod instance;
+mod lift;
 mod release;
 pub mod releases;
 mod setting;
@@ -92,10 +93,18 @@ impl Catalog {
 
 /// The components one file defines, and its problems.
 fn load_file(name: &str, text: &str) -> (Vec<Component>, Vec<Located>) {
-    let parsed = match crate::syntax::parse(name, text.as_bytes()) {
+    let embedded = STDLIB_FILES
+        .iter()
+        .any(|(n, t)| *n == name && std::ptr::eq(*t, text));
+    let lifted = embedded.then(|| lift::lift(text)).flatten();
+    let source = lifted.as_ref().map_or(text, |(short, _)| short.as_str());
+    let mut parsed = match crate::syntax::parse(name, source.as_bytes()) {
         Ok(parsed) => parsed,
         Err(errors) => return (Vec::new(), errors),
     };
+    if let Some((_, values)) = &lifted {
+        lift::restore(&mut parsed.document, values);
+    }
     let mut cx = Cx::default();
     let components = parsed
         .document
