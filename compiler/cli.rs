@@ -3,6 +3,7 @@
 //! `build`, `check` and `flows` share the path below; every other subcommand lives in its own
 //! module under `cli/`, with its arguments.
 
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
@@ -83,6 +84,8 @@ enum Command {
     Graph(graph::Args),
     /// Write a starter site.kdl that builds as it is (never overwrites one)
     Init(init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(completions::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -225,6 +228,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => return fmt::run(args),
         Command::Graph(args) => return graph::run(args),
         Command::Init(args) => return init::run(args),
+        Command::Completions(args) => return completions::run(args),
     };
     let Loaded {
         compiled,

@@ -82,3 +82,31 @@ fn explain_prints_the_example_and_its_diagnostic_and_refuses_unknown_codes() {
     );
     assert_eq!(labc(&["explain", "nope"], &root()).status.code(), Some(2));
 }
+
+#[test]
+fn completions_cover_every_subcommand() {
+    let help = String::from_utf8(labc(&["--help"], &root()).stdout).unwrap();
+    // the subcommands as `--help` lists them: indented words in the Commands section
+    let commands: Vec<&str> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for shell in ["bash", "zsh", "fish"] {
+        let output = labc(&["completions", shell], &root());
+        assert!(output.status.success());
+        let script = String::from_utf8(output.stdout).unwrap();
+        for command in &commands {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks `{command}`"
+            );
+        }
+    }
+}
