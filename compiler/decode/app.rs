@@ -2,11 +2,8 @@ use super::resources;
 use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
-use crate::model::value::{Cidr, Duration, Host, HttpPath, ImageRef, Name};
-use crate::model::{
-    App, Cors, Egress, EgressTarget, EnvSource, EnvVar, HttpMethod, Port, Probe, ProbeAction,
-    ProbeKind, Protocol, Route, SecretMount, Spanned, Use,
-};
+use crate::model::value::{Cidr, Host, ImageRef, Name};
+use crate::model::{App, Egress, EgressTarget, Port, Protocol, SecretMount, Spanned, Use};
 use kdl::KdlNode;
 
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
@@ -89,9 +86,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
             "resources" if first_of(&mut resources_seen, child, cx) => {
                 app.resources = resources::decode(child, cx)
             }
-            "env" => app.env.extend(decode_env(child, cx)),
+            "env" => app.env.extend(super::env::decode_env(child, cx)),
             "probe" => {
-                if let Some(probe) = decode_probe(child, cx) {
+                if let Some(probe) = super::probe::decode_probe(child, cx) {
                     if let Some(first) = app.probes.iter().find(|p| p.kind == probe.kind) {
                         cx.push(Error::DuplicateEntry {
                             name: format!("probe {}", probe.kind.as_str()),
@@ -103,7 +100,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
                     }
                 }
             }
-            "route" => app.routes.extend(decode_route(child, cx)),
+            "route" => app.routes.extend(super::route::decode_route(child, cx)),
             "uses" => app.uses.extend(decode_use(child, cx)),
             "egress" => app.egress.extend(decode_egress(child, cx)),
             "exception" => app.exceptions.extend(super::exception::decode(child, cx)),
@@ -179,282 +176,6 @@ fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
         name,
         number,
         protocol,
-    })
-}
-
-fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
-    let v = NodeView::new(
-        node,
-        &Shape {
-            args: 2,
-            args_text: "a name and a value",
-            props: ENV_PROPS,
-            block: false,
-        },
-        cx,
-    );
-    let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument {
-            node: "env".into(),
-            what: "a variable name",
-            example: "env LOG_LEVEL \"info\"",
-            span: v.name_span(),
-        });
-        return None;
-    };
-    let env_name = |s: &str| {
-        let ok = !s.is_empty()
-            && !s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if ok {
-            Ok(s.to_string())
-        } else {
-            Err("letters, digits, `_`, `.` and `-`, not starting with a digit".to_string())
-        }
-    };
-    let name = value::parsed(e, "env", "variable name", "LOG_LEVEL", env_name, cx)?;
-    let source = match (v.arg(1), v.prop("secret"), v.prop("key")) {
-        (Some(literal), None, None) => EnvSource::Literal(value::string(literal, "env", cx)?.value),
-        (None, Some(secret), Some(key)) => EnvSource::Secret {
-            secret: value::name(secret, "secret", cx)?,
-            key: value::string(key, "key", cx)?,
-        },
-        (None, Some(_), None) => {
-            cx.push(Error::MissingProperty {
-                node: "env".into(),
-                property: "key",
-                example: "\"password\"",
-                span: v.name_span(),
-            });
-            return None;
-        }
-        (Some(literal), Some(_), _) | (Some(literal), _, Some(_)) => {
-            cx.push(Error::UnexpectedArgument {
-                node: "env".into(),
-                expected: "either a value or `secret=` and `key=`, not both",
-                span: literal.span(),
-            });
-            return None;
-        }
-        _ => {
-            cx.push(Error::MissingArgument {
-                node: "env".into(),
-                what: "a value or `secret=` and `key=`",
-                example: "env DB_PASSWORD secret=\"mysql-credentials\" key=\"password\"",
-                span: v.name_span(),
-            });
-            return None;
-        }
-    };
-    Some(EnvVar { name, source })
-}
-
-fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
-    let v = NodeView::new(
-        node,
-        &Shape {
-            args: 1,
-            args_text: "one probe kind",
-            props: PROBE_PROPS,
-            block: false,
-        },
-        cx,
-    );
-    let Some(e) = v.arg(0) else {
-        cx.push(Error::MissingArgument {
-            node: "probe".into(),
-            what: "a kind",
-            example: "probe readiness http=\"/healthz\" port=8080",
-            span: v.name_span(),
-        });
-        return None;
-    };
-    let kind = value::word(e, "probe kind", ProbeKind::ALL, cx)?;
-    let duration = |key, default: u64, cx: &mut Cx| {
-        v.prop(key)
-            .and_then(|e| value::parsed(e, key, "duration", "\"10s\"", Duration::parse, cx))
-            .map_or(Duration::from_millis(default), |d| d.value)
-    };
-    let period = duration("period", 10_000, cx);
-    let initial_delay = duration("delay", 0, cx);
-    let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
-    let action = match (v.prop("http"), v.prop("tcp")) {
-        (Some(path), None) => {
-            let path = value::parsed(path, "http", "path", "\"/healthz\"", HttpPath::parse, cx)?;
-            let Some(port) = port else {
-                cx.push(Error::MissingProperty {
-                    node: "probe".into(),
-                    property: "port",
-                    example: "8080",
-                    span: v.name_span(),
-                });
-                return None;
-            };
-            ProbeAction::Http {
-                path: path.value,
-                port: port.value,
-            }
-        }
-        (None, Some(tcp)) => {
-            if let Some(extra) = v.prop("port") {
-                cx.push(Error::UnexpectedArgument {
-                    node: "probe".into(),
-                    expected: "`port=` only with `http=`; a TCP probe names its port in `tcp=`",
-                    span: extra.span(),
-                });
-            }
-            ProbeAction::Tcp {
-                port: value::port(tcp, "tcp", cx)?.value,
-            }
-        }
-        (Some(_), Some(tcp)) => {
-            cx.push(Error::UnexpectedArgument {
-                node: "probe".into(),
-                expected: "either `http=` or `tcp=`",
-                span: tcp.span(),
-            });
-            return None;
-        }
-        (None, None) => {
-            cx.push(Error::MissingProperty {
-                node: "probe".into(),
-                property: "http",
-                example: "\"/healthz\" port=8080 (or tcp=8080)",
-                span: v.name_span(),
-            });
-            return None;
-        }
-    };
-    Some(Probe {
-        kind: kind.value,
-        action,
-        period,
-        initial_delay,
-        span: v.span(),
-    })
-}
-
-fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
-    let v = NodeView::new(
-        node,
-        &Shape {
-            args: 0,
-            args_text: "only properties",
-            props: ROUTE_PROPS,
-            block: true,
-        },
-        cx,
-    );
-    let required = |key: &'static str, example: &'static str, cx: &mut Cx| {
-        let e = v.prop(key);
-        if e.is_none() {
-            cx.push(Error::MissingProperty {
-                node: "route".into(),
-                property: key,
-                example,
-                span: v.name_span(),
-            });
-        }
-        e
-    };
-    let gateway = required("gateway", "public", cx).and_then(|e| value::name(e, "gateway", cx));
-    let host = required("host", "\"api.example.dev\"", cx).and_then(|e| {
-        value::parsed(
-            e,
-            "host",
-            "host name",
-            "\"api.example.dev\"",
-            Host::parse,
-            cx,
-        )
-    });
-    let path = match v.prop("path") {
-        Some(e) => value::parsed(e, "path", "path", "\"/api\"", HttpPath::parse, cx),
-        None => Some(Spanned::new(
-            HttpPath::parse("/").expect("valid"),
-            v.name_span(),
-        )),
-    };
-    let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
-    let mut methods = Vec::new();
-    let mut cors = None;
-    let (mut methods_seen, mut cors_seen) = (None, None);
-    for child in v.children(ROUTE_CHILDREN, cx) {
-        match child.name().value() {
-            "methods" if first_of(&mut methods_seen, child, cx) => {
-                let mv = NodeView::new(
-                    child,
-                    &Shape {
-                        args: usize::MAX,
-                        args_text: "methods",
-                        props: &[],
-                        block: false,
-                    },
-                    cx,
-                );
-                methods = mv
-                    .args()
-                    .iter()
-                    .filter_map(|e| value::word(e, "HTTP method", HttpMethod::ALL, cx))
-                    .collect();
-            }
-            "cors" if first_of(&mut cors_seen, child, cx) => {
-                let cv = NodeView::new(
-                    child,
-                    &Shape {
-                        args: usize::MAX,
-                        args_text: "origins",
-                        props: &[],
-                        block: false,
-                    },
-                    cx,
-                );
-                let origin = |s: &str| {
-                    if (s.starts_with("https://") || s.starts_with("http://")) && !s.ends_with('/')
-                        || s == "*"
-                    {
-                        Ok(s.to_string())
-                    } else {
-                        Err(
-                            "an origin is a scheme and host without a trailing `/`, or `*`"
-                                .to_string(),
-                        )
-                    }
-                };
-                let origins = cv
-                    .args()
-                    .iter()
-                    .filter_map(|e| {
-                        value::parsed(
-                            e,
-                            "cors",
-                            "origin",
-                            "\"https://blog.example.dev\"",
-                            origin,
-                            cx,
-                        )
-                    })
-                    .collect();
-                cors = Some(Cors {
-                    origins,
-                    span: cv.span(),
-                });
-            }
-            _ => {}
-        }
-    }
-    if methods.is_empty() {
-        methods.push(Spanned::new(HttpMethod::Get, v.name_span()));
-    }
-    Some(Route {
-        gateway: gateway?,
-        host: host?,
-        path: path?,
-        port,
-        methods,
-        cors,
-        span: v.name_span(),
     })
 }
 

@@ -5,12 +5,15 @@
 mod app;
 mod canary;
 mod database;
+mod env;
 mod exception;
 mod layer;
 mod node;
 mod policy;
+mod probe;
 mod reader;
 mod resources;
+mod route;
 mod secret;
 mod site;
 pub mod value;
