@@ -6,6 +6,7 @@ mod capacity;
 mod disks;
 mod egress;
 mod features;
+mod kernel;
 mod layers;
 mod names;
 mod network;
@@ -28,6 +29,7 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
     references::check(&view, &mut errors);
     layers::check(&view, &mut errors);
     features::check(&view, &mut errors);
+    kernel::check(&view, &mut errors);
     canary::check(&view, &mut errors);
     capacity::check(&view, &mut errors);
     network::check(&view, &mut errors);

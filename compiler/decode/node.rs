@@ -2,8 +2,8 @@ use super::resources::quantity;
 use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
-use crate::model::value::{is_label_key, is_label_value, IpAddress};
-use crate::model::{Disk, Nic, Node, NodeRole, Spanned, Taint, TaintEffect};
+use crate::model::value::{is_label_key, is_label_value, IpAddress, Version};
+use crate::model::{Disk, Nic, Node, NodeOs, NodeRole, Spanned, Taint, TaintEffect};
 use kdl::KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
@@ -63,6 +63,12 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
     let schedulable = view
         .prop("schedulable")
         .and_then(|e| value::boolean(e, "schedulable", cx));
+    let kernel = view
+        .prop("kernel")
+        .and_then(|e| value::parsed(e, "kernel", "version", "\"6.8\"", Version::parse, cx));
+    let os = view
+        .prop("os")
+        .and_then(|e| value::word(e, "operating system", NodeOs::ALL, cx));
     let mut out = Node {
         name: name
             .clone()
@@ -74,6 +80,8 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
         cpu,
         memory,
         schedulable: schedulable.unwrap_or(role != Some(NodeRole::ControlPlane)),
+        kernel,
+        os,
         labels: Default::default(),
         label_spans: Default::default(),
         taints: Vec::new(),

@@ -12,7 +12,15 @@ pub const KUBERNETES_PROPS: &[&str] = &["runtime", "runtime-version"];
 pub const NETWORK_PROPS: &[&str] = &["nodes", "pods", "services"];
 pub const ALERT_PROPS: &[&str] = &["secret"];
 
-pub const NODE_PROPS: &[&str] = &["address", "cpu", "memory", "role", "schedulable"];
+pub const NODE_PROPS: &[&str] = &[
+    "address",
+    "cpu",
+    "kernel",
+    "memory",
+    "os",
+    "role",
+    "schedulable",
+];
 pub const NODE_CHILDREN: &[&str] = &["disk", "label", "nic", "taint"];
 pub const TAINT_PROPS: &[&str] = &["effect"];
 pub const DISK_PROPS: &[&str] = &["mount", "size", "longhorn"];

@@ -196,6 +196,23 @@ pub enum Error {
         label: String,
     },
 
+    /// A node's kernel is older than a component that runs on every node supports.
+    #[error("`{component}` needs Linux {min} or newer, but node `{node}` runs {kernel}")]
+    #[diagnostic(
+        code(labc::node::kernel_too_old),
+        help("upgrade the kernel of `{node}` (or its OS release), or choose a component or setting that supports {kernel}")
+    )]
+    KernelTooOld {
+        component: String,
+        min: String,
+        node: String,
+        kernel: String,
+        #[label("this kernel")]
+        span: SourceSpan,
+        #[label("needs Linux {min}")]
+        component_span: SourceSpan,
+    },
+
     /// The Kubernetes version is not a patch release of a pkgs.k8s.io series labc knows.
     #[error("Kubernetes {version} is not a release labc can install")]
     #[diagnostic(

@@ -26,6 +26,10 @@ pub struct Node {
     /// Whether ordinary workloads may be scheduled here; control-plane nodes default to no,
     /// as kubeadm taints them.
     pub schedulable: bool,
+    /// The Linux kernel release the machine runs, checked against what components need.
+    pub kernel: Option<Spanned<super::value::Version>>,
+    /// The operating system, one of those the provisioning script supports.
+    pub os: Option<Spanned<NodeOs>>,
     pub labels: BTreeMap<String, String>,
     pub label_spans: BTreeMap<String, super::Span>,
     pub taints: Vec<Taint>,
@@ -89,4 +93,22 @@ impl Disk {
 pub struct Nic {
     pub name: Spanned<String>,
     pub power_saving: bool,
+}
+
+/// The operating systems the provisioning script supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeOs {
+    Debian12,
+    Debian13,
+    Ubuntu2204,
+    Ubuntu2404,
+}
+
+impl NodeOs {
+    pub const ALL: &'static [(&'static str, NodeOs)] = &[
+        ("debian-12", NodeOs::Debian12),
+        ("debian-13", NodeOs::Debian13),
+        ("ubuntu-22.04", NodeOs::Ubuntu2204),
+        ("ubuntu-24.04", NodeOs::Ubuntu2404),
+    ];
 }

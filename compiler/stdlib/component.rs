@@ -33,6 +33,8 @@ pub struct Component {
     /// bound is one upstream does not state.
     pub kubernetes_min: Option<Version>,
     pub kubernetes_max: Option<Version>,
+    /// The oldest Linux kernel the component runs on, when upstream states one.
+    pub kernel: Option<KernelRequirement>,
     /// Components that must be in the site for this one to work.
     pub requires: Vec<String>,
     /// Components that, when present, are installed before this one.
@@ -66,6 +68,7 @@ const CHILDREN: &[&str] = &[
     "chart",
     "description",
     "git",
+    "kernel",
     "kubernetes",
     "layer",
     "namespace",
@@ -145,6 +148,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         source: None,
         kubernetes_min: None,
         kubernetes_max: None,
+        kernel: None,
         requires: Vec::new(),
         after: Vec::new(),
         storage_class: None,
@@ -246,6 +250,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
                 component.kubernetes_min = version("min", cx).map(|v| v.value);
                 component.kubernetes_max = version("max", cx).map(|v| v.value);
             }
+            "kernel" => component.kernel = decode_kernel(child, cx),
             "setting" => {
                 if let Some(setting) = decode_setting(child, cx) {
                     component.settings.push(setting);
@@ -354,4 +359,40 @@ fn decode_setting(node: &KdlNode, cx: &mut Cx) -> Option<SettingDef> {
         setting.default = Some(SettingValue::List(Vec::new()));
     }
     Some(setting)
+}
+
+/// `kernel min="5.8" when="driver=modern-ebpf"`: the oldest Linux kernel the component runs on,
+/// optionally only while one of its settings has a given value (Falco's eBPF driver needs a newer
+/// kernel than its kernel module does).
+#[derive(Debug, Clone)]
+pub struct KernelRequirement {
+    pub min: Version,
+    pub when: Option<(String, String)>,
+}
+
+fn decode_kernel(node: &KdlNode, cx: &mut Cx) -> Option<KernelRequirement> {
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 0,
+            args_text: "no values",
+            props: &["min", "when"],
+            block: false,
+        },
+        cx,
+    );
+    let min = v
+        .prop("min")
+        .and_then(|e| value::parsed(e, "min", "version", "\"5.8\"", Version::parse, cx))?;
+    let when = v
+        .prop("when")
+        .and_then(|e| value::string(e, "when", cx))
+        .and_then(|w| {
+            let (setting, value) = w.value.split_once('=')?;
+            Some((setting.to_string(), value.to_string()))
+        });
+    Some(KernelRequirement {
+        min: min.value,
+        when,
+    })
 }

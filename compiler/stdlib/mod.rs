@@ -10,7 +10,7 @@ pub mod releases;
 mod setting;
 mod values;
 
-pub use component::{ChartSource, Component};
+pub use component::{ChartSource, Component, KernelRequirement};
 pub use context::site_context;
 pub use instance::{instances, Instance};
 pub use release::{Each, Release};
