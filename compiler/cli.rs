@@ -155,26 +155,15 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
     let rendered = render(&mut diagnostics, format, color(), 100);
     match format {
-        // the runner reads workflow commands from stdout; the count is for the log
-        Format::Github => {
-            print!("{}", rendered.text);
-            if rendered.errors > 0 {
-                eprintln!(
-                    "error: {} error(s), {} warning(s); nothing was written",
-                    rendered.errors, rendered.warnings
-                );
-            }
-        }
-        Format::Json => print!("{}", rendered.text),
-        Format::Human => {
-            eprint!("{}", rendered.text);
-            if rendered.errors > 0 {
-                eprintln!(
-                    "error: {} error(s), {} warning(s); nothing was written",
-                    rendered.errors, rendered.warnings
-                );
-            }
-        }
+        // JSON and the runner's workflow commands go to stdout; people read stderr
+        Format::Github | Format::Json => print!("{}", rendered.text),
+        Format::Human => eprint!("{}", rendered.text),
+    }
+    if format != Format::Json && rendered.errors > 0 {
+        eprintln!(
+            "error: {} error(s), {} warning(s); nothing was written",
+            rendered.errors, rendered.warnings
+        );
     }
     rendered.errors > 0
 }
