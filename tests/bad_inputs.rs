@@ -143,6 +143,28 @@ fn a_component_whose_values_do_not_render_is_reported() {
     insta::assert_snapshot!("values_template", labc::cli::render_plain(errors));
 }
 
+/// A component file that names its releases and also gives values beside them: the values
+/// would configure nothing, so the catalogue refuses them, on the `values` node.
+#[test]
+fn component_values_beside_explicit_releases_are_refused() {
+    let text = "component cache {\n    layer observability\n    namespace monitoring\n    chart repo=\"https://example.org/charts\" name=cache version=\"1.0.0\"\n    release cache-main\n    values \"replicas: 2\"\n}\n";
+    let files = labc::stdlib::STDLIB_FILES
+        .iter()
+        .map(|(n, t)| (*n, *t))
+        .chain([("components/cache.kdl", text)]);
+    let errors = match labc::stdlib::Catalog::from_files(files) {
+        Ok(_) => panic!("values beside releases were accepted"),
+        Err(errors) => errors,
+    };
+    let codes: Vec<String> = errors.iter().map(|e| e.error.code_str()).collect();
+    assert_eq!(codes, ["labc::value::invalid"]);
+    let label = miette::Diagnostic::labels(&errors[0].error)
+        .and_then(|mut l| l.next())
+        .expect("a labelled span");
+    assert!(text[label.offset()..].starts_with("values \"replicas"));
+    assert_eq!(errors[0].file.name, "components/cache.kdl");
+}
+
 /// `tests/fixtures/warn/*.kdl`: sites that build but warn; the first line names the warning.
 #[test]
 fn every_warning_input_warns_with_its_code_and_is_snapshotted() {

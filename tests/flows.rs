@@ -117,9 +117,14 @@ enum Peer<'a> {
 
 fn peer_ok(rule: &Value, peer: &Peer, dir: &str) -> bool {
     match peer {
-        Peer::Pod(pod) => list(rule, &format!("{dir}Endpoints"))
-            .iter()
-            .any(|s| selects(s, &pod.labels)),
+        Peer::Pod(pod) => {
+            list(rule, &format!("{dir}Endpoints"))
+                .iter()
+                .any(|s| selects(s, &pod.labels))
+                || list(rule, &format!("{dir}Entities"))
+                    .iter()
+                    .any(|e| matches!(e.as_str(), Some("cluster" | "all")))
+        }
         Peer::World => list(rule, &format!("{dir}Entities"))
             .iter()
             .any(|e| matches!(e.as_str(), Some("world" | "all"))),
@@ -496,4 +501,60 @@ fn explicit_policies_open_and_narrow_on_the_emitted_objects() {
     ));
     assert!(!istio(&out, pod("batch"), &r));
     assert_eq!(site.policies.len(), 3);
+}
+
+#[test]
+fn a_pod_talon_labels_loses_every_flow_and_its_neighbours_keep_theirs() {
+    let (_, out) = compile("site.kdl");
+    let pods = out.pods();
+    let (key, value) = labc::emit::QUARANTINE;
+    // every port any policy names, and HTTPS to the world
+    let mut ports: Vec<u16> = out
+        .objects
+        .iter()
+        .filter(|o| o["kind"] == "CiliumNetworkPolicy")
+        .flat_map(|o| {
+            let spec = &o["spec"];
+            let rules: Vec<&Value> = ["egress", "ingress"]
+                .iter()
+                .flat_map(|k| list(spec, k))
+                .collect();
+            rules
+                .into_iter()
+                .flat_map(|r| list(r, "toPorts"))
+                .flat_map(|p| list(p, "ports"))
+                .filter_map(|p| str_of(&p["port"]).parse().ok())
+                .collect::<Vec<u16>>()
+        })
+        .collect();
+    ports.push(443);
+    ports.sort_unstable();
+    ports.dedup();
+    let mut open_before = 0;
+    for pod in &pods {
+        let mut caught = pod.clone();
+        caught.labels.insert(key.into(), value.into());
+        for port in &ports {
+            let mut peers: Vec<Peer> = pods
+                .iter()
+                .filter(|p| p.name != pod.name)
+                .map(Peer::Pod)
+                .collect();
+            peers.push(Peer::World);
+            for peer in &peers {
+                for dir in ["to", "from"] {
+                    if cilium(&out, pod, peer, *port, dir) {
+                        open_before += 1;
+                        assert!(
+                            !cilium(&out, &caught, peer, *port, dir),
+                            "{} still reaches {dir} a peer on {port} once labelled",
+                            pod.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // the seed's own flows were open before the label: the test looked at real traffic
+    assert!(open_before >= 4, "{open_before}");
 }

@@ -27,3 +27,8 @@ pub fn pod(owner: &str, site: &str) -> BTreeMap<String, String> {
     labels.insert("app".into(), owner.to_string());
     labels
 }
+
+/// The pod label Falco Talon sets on a pod it isolates, and that each workload's quarantine
+/// policy selects (`emit/quarantine.rs`). No prefix: Talon writes it as a JSON-patch path, and
+/// not every release of it escapes a `/` in the key.
+pub const QUARANTINE: (&str, &str) = ("quarantine", "true");

@@ -18,12 +18,14 @@ mod network_policy;
 mod nodes;
 mod platform;
 mod pod;
+mod quarantine;
 mod routing;
 pub mod secrets;
 mod workload;
 
 pub use application::WAVES_PER_LEVEL;
 pub use files::Files;
+pub use labels::QUARANTINE;
 
 use crate::graph::Graph;
 use crate::model::{App, Database, Site};
@@ -51,10 +53,15 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     let istio = has_component(site, "istio");
     let flows = Flows::new(&derived, istio);
     let cilium = has_component(site, "cilium");
+    // the checker has made sure Talon comes with Cilium
+    let talon = has_component(site, "talon");
     let policies = |name: &str, ns: &str, files: &mut Files| {
         if cilium {
             network_policy::emit(site, name, ns, &flows, files);
             default_deny::emit(site, name, ns, files);
+        }
+        if talon && cilium {
+            quarantine::emit(site, name, ns, files);
         }
         if istio {
             authorization_policy::emit(site, name, ns, &flows, files);

@@ -65,6 +65,23 @@ pub struct Rule {
     to_ports: Vec<PortRule>,
 }
 
+impl Rule {
+    /// A rule on whole classes of peers (`world`, `all`…) and every port.
+    pub fn from_entities(entities: Vec<&'static str>) -> Self {
+        Rule {
+            from_entities: entities,
+            ..Default::default()
+        }
+    }
+
+    pub fn to_entities(entities: Vec<&'static str>) -> Self {
+        Rule {
+            to_entities: entities,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Fqdn {

@@ -157,6 +157,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         sync_options: Vec::new(),
     };
     let mut values = None;
+    let mut values_span = None;
     let (mut layer_seen, mut namespace_seen) = (None, None);
     for child in view.children(CHILDREN, cx) {
         match child.name().value() {
@@ -256,11 +257,24 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
                     component.settings.push(setting);
                 }
             }
-            "values" => values = release::decode_values(child, cx),
+            "values" => {
+                values = release::decode_values(child, cx);
+                values_span = Some(child.span());
+            }
             "release" => component.releases.extend(release::decode(child, cx)),
             "sync-options" => component.sync_options.extend(words(child, cx)),
             _ => {}
         }
+    }
+    // values beside explicit releases would belong to none of them: say so rather than drop them
+    if let (false, Some(span)) = (component.releases.is_empty(), values_span) {
+        cx.push(Error::InvalidValue {
+            kind: "values",
+            example: "a `values` block inside the `release` it configures",
+            reason: "this component declares its releases, so its values go inside one of them"
+                .into(),
+            span,
+        });
     }
     // the usual case: one release named after the component, with the component's values
     if component.releases.is_empty() && component.source.is_some() {

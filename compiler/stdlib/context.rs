@@ -13,6 +13,8 @@
 //! settings    the component's settings, with stdlib defaults, #null when unset
 //! release     {name, namespace} of the release being rendered
 //! gateway     {name, hosts}, only in a release repeated with each=gateway
+//! workloads   {namespaces: [the namespaces of apps and databases, sorted, once each]}
+//! quarantine  {label, value}: the pod label each workload's quarantine policy selects
 //! ```
 
 use super::Catalog;
@@ -77,6 +79,13 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         written.or(default) == Some(&SettingValue::Bool(true))
     });
     let control_plane = site.nodes.iter().find(|n| n.role == NodeRole::ControlPlane);
+    let workload_namespaces: std::collections::BTreeSet<&str> = site
+        .apps
+        .iter()
+        .map(|a| a.namespace.as_str())
+        .chain(site.databases.iter().map(|d| d.namespace.as_str()))
+        .collect();
+    let (label, value) = crate::emit::QUARANTINE;
     json!({
         "site": {
             "name": s.name.as_str(),
@@ -97,6 +106,8 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         "namespace": namespace,
         "gateways": gateways,
         "alerts": alerts,
+        "workloads": {"namespaces": workload_namespaces},
+        "quarantine": {"label": label, "value": value},
     })
 }
 
