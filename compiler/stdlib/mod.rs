@@ -111,6 +111,10 @@ fn load_file(name: &str, text: &str) -> (Vec<Component>, Vec<Located>) {
         .nodes()
         .iter()
         .filter_map(|node| component::decode(node, &mut cx))
+        .map(|component| Component {
+            file: name.to_string(),
+            ..component
+        })
         .collect();
     let errors = cx
         .errors
