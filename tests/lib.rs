@@ -18,3 +18,4 @@ mod init;
 mod kubeadm;
 mod platform_values;
 mod secrets;
+mod sources;

@@ -216,9 +216,11 @@ impl<'a> Owners<'a> {
             .iter()
             .map(|d| ("database", &d.name, &d.namespace));
         let (kind, owner, namespace) = apps.chain(dbs).find(|(_, _, ns)| ns.as_str() == name)?;
+        // an app without `namespace=` is in its own: the declaration is then the whole app
+        let defaulted = namespace.span == owner.span;
         Some(Owner {
             span: namespace.span,
-            whole_node: false,
+            whole_node: defaulted,
             declaration: format!("{kind} \"{owner}\" / namespace \"{name}\""),
             origin: None,
         })

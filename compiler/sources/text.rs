@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! # labc source map: the declaration in the site file each file of out/ comes from (`labc why PATH`)
-//! # site	site.kdl	sha256:<64 hex digits>
-//! # path	location	bytes	declaration	origin
-//! apps/was/rollout-was.yaml	site.kdl:130:1	3561..4630	app "was"	-
-//! argocd/application-loki.yaml	site.kdl:66:5	1473..1490	layer "observability" / component "loki"	stdlib/components/loki.kdl
+//! # site  site.kdl  sha256:<64 hex digits>
+//! # path  location  bytes  declaration  origin
+//! apps/was/rollout-was.yaml  site.kdl:130:1  3561..4630  app "was"  -
+//! argocd/application-loki.yaml  site.kdl:66:5  1473..1490  layer "observability" / component "loki"  stdlib/components/loki.kdl
 //! ```
 //!
-//! Fields are separated by tabs; `bytes` is the declaration's half-open byte range in the site
+//! Fields are separated by tabs (shown as two spaces here); `bytes` is the declaration's half-open byte range in the site
 //! file; `origin` is `-` when no stdlib file is involved. Lines starting with `#` are comments,
 //! except the `# site` line, which names the site file and its SHA-256.
 
