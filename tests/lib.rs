@@ -19,3 +19,4 @@ mod kubeadm;
 mod platform_values;
 mod secrets;
 mod sources;
+mod tutorial;
