@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+mod why;
 
 use crate::diag::{render, Format, Located};
 use crate::stdlib::Catalog;
@@ -30,7 +31,8 @@ Examples:
   labc diff --format markdown     what this change does to out/, for a pull-request comment
   labc diff --from origin/main    compare with out/ as committed on main
   labc explain cors_without_options   what a diagnostic means, with an example
-  labc graph --format mermaid     the dependency graph, layers and sync waves, for Markdown";
+  labc graph --format mermaid     the dependency graph, layers and sync waves, for Markdown
+  labc why out/apps/was/rollout-was.yaml   the declaration in site.kdl a file comes from";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -86,6 +88,8 @@ enum Command {
     Init(init::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(completions::Args),
+    /// Say where a file or object of out/ was declared in site.kdl, and its stdlib origin
+    Why(why::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -218,6 +222,7 @@ pub fn run() -> ExitCode {
         Command::Graph(args) => return graph::run(args),
         Command::Init(args) => return init::run(args),
         Command::Completions(args) => return completions::run(args),
+        Command::Why(args) => return why::run(args),
     };
     let Loaded {
         compiled,

@@ -15,6 +15,8 @@ pub struct Compiled {
     pub file: Arc<SourceFile>,
     /// The dependency graph the sync waves came from (`labc graph`).
     pub graph: crate::graph::Graph,
+    /// Where each file was declared; also in `files` as `sources.tsv` (`labc why`).
+    pub sources: crate::sources::SourceMap,
 }
 
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
@@ -90,8 +92,21 @@ pub fn compile_parsed(
         unsafe_output.extend(warnings);
         return Err(unsafe_output);
     }
+    // last, so that it maps every other file; it holds only names and places, nothing to scan
+    let sources = crate::sources::map(
+        &parsed.document,
+        &site,
+        catalog,
+        &file,
+        files.as_map().keys().map(String::as_str),
+    );
+    files.insert(
+        crate::sources::SOURCES_NAME.to_string(),
+        sources.render().into_bytes(),
+    );
     Ok(Compiled {
         files,
+        sources,
         flows: crate::flows::derive(&site, catalog),
         warnings,
         file,

@@ -17,6 +17,7 @@ pub mod model;
 pub mod out;
 pub mod seal;
 pub mod secrets;
+pub mod sources;
 pub mod stdlib;
 pub mod syntax;
 pub mod yaml;

@@ -34,3 +34,18 @@ fn the_diagnostics_page_is_current() {
         "docs/diagnostics.md is stale: run `LABC_BLESS=1 cargo test diagnostics_page`"
     );
 }
+
+/// `docs/components.md` is generated from the embedded stdlib; set `LABC_BLESS=1` to rewrite it.
+#[test]
+fn the_components_page_is_current() {
+    let path = root().join("docs/components.md");
+    let want = labc::stdlib::reference_page(&crate::support::catalog());
+    if std::env::var_os("LABC_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/components.md is stale: run `LABC_BLESS=1 cargo test components_page`"
+    );
+}

@@ -18,4 +18,6 @@ mod init;
 mod kubeadm;
 mod platform_values;
 mod secrets;
+mod sources;
 mod talon;
+mod tutorial;

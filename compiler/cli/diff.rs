@@ -99,5 +99,16 @@ pub fn staleness(out_dir: &Path, files: &Files, staleness: &Staleness) -> String
     if staleness.index_stale {
         text.push_str(&format!("  ~ {}\n", crate::out::INDEX_NAME));
     }
+    if staleness
+        .changed
+        .iter()
+        .any(|p| p == crate::sources::SOURCES_NAME)
+    {
+        text.push_str(&format!(
+            "{} is the source map `labc why` reads: declarations moved in the site file (an \
+             edited comment is enough)\n",
+            crate::sources::SOURCES_NAME
+        ));
+    }
     text
 }

@@ -47,6 +47,9 @@ pub struct Component {
     pub releases: Vec<Release>,
     /// Argo CD sync options beyond the defaults, e.g. `ServerSideApply=true` for huge CRDs.
     pub sync_options: Vec<String>,
+    /// The file that defined it as the catalog was given it (`stdlib/components/<name>.kdl`,
+    /// or a path to the site's own `components/<name>.kdl`), for `labc why`.
+    pub file: String,
 }
 
 impl Component {
@@ -155,6 +158,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         settings: Vec::new(),
         releases: Vec::new(),
         sync_options: Vec::new(),
+        file: String::new(),
     };
     let mut values = None;
     let mut values_span = None;

@@ -5,6 +5,7 @@ mod component;
 mod context;
 mod instance;
 mod lift;
+mod page;
 mod release;
 pub mod releases;
 mod setting;
@@ -13,6 +14,7 @@ mod values;
 pub use component::{ChartSource, Component, KernelRequirement};
 pub use context::site_context;
 pub use instance::{instances, Instance};
+pub use page::page as reference_page;
 pub use release::{Each, Release};
 pub use setting::{SettingDef, SettingType};
 pub use values::render;
@@ -111,6 +113,10 @@ fn load_file(name: &str, text: &str) -> (Vec<Component>, Vec<Located>) {
         .nodes()
         .iter()
         .filter_map(|node| component::decode(node, &mut cx))
+        .map(|component| Component {
+            file: name.to_string(),
+            ..component
+        })
         .collect();
     let errors = cx
         .errors

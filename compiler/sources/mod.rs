@@ -1,0 +1,142 @@
+//! The source map, `out/sources.tsv`: for every file of `out/`, the declaration in the site file
+//! it comes from (its place, its byte span, what it declares) and the stdlib file that shaped it.
+//! `labc why PATH` reads it back, so it answers on any checkout without compiling.
+//!
+//! It is a file of its own rather than a comment in each object so that editing a comment in
+//! `site.kdl`, which moves line numbers, changes this one file and never an object. It records
+//! the site file's SHA-256, so a map older than the site is told apart from a current one.
+//!
+//! Owners are found from the layout of `out/` (`owner.rs`), not recorded by each emitter: the
+//! folder and file name of a path already say what it belongs to.
+
+mod owner;
+mod text;
+
+use crate::diag::SourceFile;
+use crate::model::{Site, Span};
+use crate::stdlib::Catalog;
+use kdl::{KdlDocument, KdlNode};
+use sha2::{Digest, Sha256};
+
+pub use text::ParseError;
+
+/// The source map's name inside `out/`, beside `index.sha256`. It is written, hashed in the
+/// index and removed like every other file labc writes.
+pub const SOURCES_NAME: &str = "sources.tsv";
+
+/// Where one file of `out/` was declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Relative to `out/`.
+    pub path: String,
+    /// 1-based, in characters, of the declaration's first byte.
+    pub line: usize,
+    pub column: usize,
+    /// The declaration's byte range in the site file.
+    pub start: usize,
+    pub end: usize,
+    /// What was declared, as the site says it: `app "was"`, `layer "observability" / component
+    /// "loki"`, `node "cp-1"`, `site "homelab"`.
+    pub declaration: String,
+    /// The stdlib (or the site's own) file the file was rendered from, if any.
+    pub origin: Option<String>,
+}
+
+/// The whole map: which site file, at which contents, and one entry per file in path order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMap {
+    /// The site file's name, without its folder (`out/` is written beside it).
+    pub site: String,
+    /// SHA-256 of the site file, lowercase hex.
+    pub sha256: String,
+    pub entries: Vec<Entry>,
+    /// Paths no rule in `owner.rs` knows, attributed to the `site` declaration instead. A test
+    /// holds this empty for every site in the repository; a new folder of `out/` needs a rule.
+    pub unmapped: Vec<String>,
+}
+
+impl SourceMap {
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The file's text (see `text.rs` for the format).
+    pub fn render(&self) -> String {
+        text::render(self)
+    }
+
+    pub fn parse(text: &str) -> Result<SourceMap, ParseError> {
+        text::parse(text)
+    }
+}
+
+/// SHA-256 of a site file as the map records it.
+pub fn site_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The map of `paths` (the files emitted from `site`), pure like the phases before it.
+pub fn map<'a>(
+    document: &KdlDocument,
+    site: &Site,
+    catalog: &Catalog,
+    file: &SourceFile,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> SourceMap {
+    let owners = owner::Owners::new(site, catalog);
+    let mut entries = Vec::new();
+    let mut unmapped = Vec::new();
+    for path in paths {
+        let found = owners.owner(path).unwrap_or_else(|| {
+            unmapped.push(path.to_string());
+            owners.site()
+        });
+        let span = if found.whole_node {
+            enclosing(document.nodes(), found.span).unwrap_or(found.span)
+        } else {
+            found.span
+        };
+        let (line, column) = file.line_column(span.offset());
+        entries.push(Entry {
+            path: path.to_string(),
+            line,
+            column,
+            start: span.offset(),
+            end: span.offset() + span.len(),
+            declaration: found.declaration,
+            origin: found.origin,
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let site_name = std::path::Path::new(&file.name)
+        .file_name()
+        .map_or_else(|| file.name.clone(), |n| n.to_string_lossy().into_owned());
+    SourceMap {
+        site: site_name,
+        sha256: site_hash(file.text.as_bytes()),
+        entries,
+        unmapped,
+    }
+}
+
+/// The span of the innermost KDL node that contains `span`: the whole declaration (with its
+/// block) around the name the model kept.
+fn enclosing(nodes: &[KdlNode], span: Span) -> Option<Span> {
+    let inside = |outer: Span| {
+        outer.offset() <= span.offset()
+            && span.offset() + span.len() <= outer.offset() + outer.len()
+    };
+    let node = nodes.iter().find(|n| inside(n.span()))?;
+    node.children()
+        .and_then(|children| enclosing(children.nodes(), span))
+        .or(Some(node.span()))
+}
+
+#[cfg(test)]
+mod tests;
