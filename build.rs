@@ -8,11 +8,11 @@ use std::path::Path;
 
 // the CRD conversion is shared with the compiler, which runs it on a site's own CRDs
 #[allow(dead_code)]
-#[path = "compiler/schema/table.rs"]
-mod table;
-#[allow(dead_code)]
 #[path = "compiler/schema/convert.rs"]
 mod convert;
+#[allow(dead_code)]
+#[path = "compiler/schema/table.rs"]
+mod table;
 
 /// `pub static NAME: &[(&str, &str)]` of every `*.ext` file in `stdlib/<folder>`, by name.
 fn embed(code: &mut String, name: &str, folder: &str, ext: &str) {
@@ -127,7 +127,10 @@ fn crds(code: &mut String) {
     let mut builder = convert::Builder::default();
     for path in &paths {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = format!("stdlib/crds/{}", path.file_name().unwrap().to_string_lossy());
+        let name = format!(
+            "stdlib/crds/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let doc: serde_yaml::Value =
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));

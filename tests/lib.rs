@@ -17,4 +17,5 @@ mod graph;
 mod init;
 mod kubeadm;
 mod platform_values;
+mod schema;
 mod secrets;

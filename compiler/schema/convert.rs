@@ -43,7 +43,9 @@ impl Builder {
     /// Adds one CRD document; `file` says where it came from.
     pub fn crd(&mut self, file: &str, doc: &Value) -> Result<(), String> {
         if doc.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
-            return Err("not a CustomResourceDefinition (`kind` is not CustomResourceDefinition)".into());
+            return Err(
+                "not a CustomResourceDefinition (`kind` is not CustomResourceDefinition)".into(),
+            );
         }
         let spec = doc.get("spec").ok_or("no `spec`")?;
         let group = text(spec, "group", "spec.group")?;
@@ -160,7 +162,10 @@ impl Builder {
                 props.push((name.to_string(), self.node(sub, &join(at, name), &[])?));
             }
         }
-        let embedded = map.get("x-kubernetes-embedded-resource").and_then(Value::as_bool) == Some(true);
+        let embedded = map
+            .get("x-kubernetes-embedded-resource")
+            .and_then(Value::as_bool)
+            == Some(true);
         let mut extra = extra.to_vec();
         if embedded {
             extra.push(("apiVersion".to_string(), self.string()?));
@@ -253,7 +258,12 @@ impl Builder {
         }
     }
 
-    fn branch(&mut self, value: &Value, watched: &mut Vec<String>, at: &str) -> Result<Option<u32>, String> {
+    fn branch(
+        &mut self,
+        value: &Value,
+        watched: &mut Vec<String>,
+        at: &str,
+    ) -> Result<Option<u32>, String> {
         let Some(map) = value.as_mapping() else {
             return Ok(None);
         };
@@ -382,7 +392,9 @@ fn mask(names: &Value, watched: &mut Vec<String>, at: &str) -> Result<u64, Strin
             }
         };
         if bit >= 64 {
-            return Err(format!("{at}.required: labc checks at most 64 required fields per object"));
+            return Err(format!(
+                "{at}.required: labc checks at most 64 required fields per object"
+            ));
         }
         mask |= 1 << bit;
     }

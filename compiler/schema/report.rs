@@ -73,7 +73,12 @@ pub fn diagnostics(files: &Files, site_crds: &SiteCrds, site: &Site) -> Vec<Erro
     errors
 }
 
-fn recheck(files: &Files, path: &str, identity: &Identity, site_crds: &SiteCrds) -> (Vec<Violation>, String) {
+fn recheck(
+    files: &Files,
+    path: &str,
+    identity: &Identity,
+    site_crds: &SiteCrds,
+) -> (Vec<Violation>, String) {
     let bytes = files.as_map().get(path).map_or(&[][..], Vec::as_slice);
     let value: serde_yaml::Value = match serde_yaml::from_slice(bytes) {
         Ok(value) => value,
@@ -86,7 +91,9 @@ fn recheck(files: &Files, path: &str, identity: &Identity, site_crds: &SiteCrds)
     };
     match site_crds.lookup(identity) {
         Lookup::Unknown => (Vec::new(), String::new()),
-        Lookup::NotServed { served, file } => (vec![not_served(identity, &served)], file.to_string()),
+        Lookup::NotServed { served, file } => {
+            (vec![not_served(identity, &served)], file.to_string())
+        }
         Lookup::Schema { table, root, file } => (validate(table, root, &value), file.to_string()),
     }
 }

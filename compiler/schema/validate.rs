@@ -3,7 +3,9 @@
 //! subset the API server checks under strict field validation (see `docs/architecture.md`).
 
 use super::capture::{Stop, Text};
-use super::table::{Literal, Node, Table, Type, INT32, INT64, INT_OR_STRING, NULLABLE, PRESERVE_UNKNOWN};
+use super::table::{
+    Literal, Node, Table, Type, INT32, INT64, INT_OR_STRING, NULLABLE, PRESERVE_UNKNOWN,
+};
 use serde::ser::{self, Serialize};
 
 /// A field that breaks its schema: where (`spec.strategy.canary.steps[2].setWeight`) and how.
@@ -122,8 +124,10 @@ impl<'w, 't> At<'w, 't> {
         };
         let int_or_string = node.flags & INT_OR_STRING != 0;
         let fits = match (&value, node.ty) {
-            (Scalar::Null, ty) => node.flags & NULLABLE != 0 || ty == Type::Any,
+            (Scalar::Null, _) if node.flags & NULLABLE != 0 => true,
             (Scalar::Int(_) | Scalar::Str(_), _) if int_or_string => true,
+            (_, _) if int_or_string => false,
+            (Scalar::Null, ty) => ty == Type::Any,
             (_, Type::Any) => true,
             (Scalar::Bool(_), Type::Boolean) => true,
             (Scalar::Int(_), Type::Integer | Type::Number) => true,
@@ -151,7 +155,8 @@ impl<'w, 't> At<'w, 't> {
                     _ => (true, ""),
                 };
                 if !fits {
-                    self.walk.report(format!("the integer {i} does not fit {format}"));
+                    self.walk
+                        .report(format!("the integer {i} does not fit {format}"));
                 }
                 Some(i as f64)
             }
@@ -161,21 +166,25 @@ impl<'w, 't> At<'w, 't> {
         if let Some(number) = number {
             if node.minimum.is_some_and(|min| number < min) {
                 let min = node.minimum.unwrap_or_default();
-                self.walk.report(format!("{number} is below the minimum {min}"));
+                self.walk
+                    .report(format!("{number} is below the minimum {min}"));
             }
             if node.maximum.is_some_and(|max| number > max) {
                 let max = node.maximum.unwrap_or_default();
-                self.walk.report(format!("{number} is above the maximum {max}"));
+                self.walk
+                    .report(format!("{number} is above the maximum {max}"));
             }
         }
         if let Scalar::Str(s) = value {
             let [min, max, ..] = node.limits;
             let length = s.chars().count();
             if min != super::table::NONE && length < min as usize {
-                self.walk.report(format!("{length} characters, fewer than {min}"));
+                self.walk
+                    .report(format!("{length} characters, fewer than {min}"));
             }
             if max != super::table::NONE && length > max as usize {
-                self.walk.report(format!("{length} characters, more than {max}"));
+                self.walk
+                    .report(format!("{length} characters, more than {max}"));
             }
         }
         Ok(())
@@ -187,7 +196,8 @@ impl<'w, 't> At<'w, 't> {
         let mut node = self.node;
         if let Some(n) = self.node() {
             let wanted = if array { Type::Array } else { Type::Object };
-            if n.ty != wanted && n.ty != Type::Any {
+            let int_or_string = n.flags & INT_OR_STRING != 0;
+            if int_or_string || (n.ty != wanted && n.ty != Type::Any) {
                 let found = if array { "an array" } else { "an object" };
                 let problem = format!("expected {}, found {found}", expected(n));
                 self.walk.report(problem);
@@ -329,7 +339,8 @@ impl<'w, 't> Compound<'w, 't> {
     fn limits(&mut self, min: u32, max: u32, what: &str) {
         let count = self.count;
         if min != super::table::NONE && count < min {
-            self.walk.report(format!("{count} {what}, fewer than {min}"));
+            self.walk
+                .report(format!("{count} {what}, fewer than {min}"));
         }
         if max != super::table::NONE && count > max {
             self.walk.report(format!("{count} {what}, more than {max}"));
@@ -410,10 +421,19 @@ impl<'w, 't> ser::Serializer for At<'w, 't> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), Stop> {
         self.scalar(Scalar::Null)
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Stop> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Stop> {
         self.scalar(Scalar::Str(variant))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Stop> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Stop> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -449,7 +469,11 @@ impl<'w, 't> ser::Serializer for At<'w, 't> {
         let restore = self.walk.path.len();
         let mut outer = self.compound(false, restore);
         let node = outer.enter(variant).unwrap_or(super::table::ANY);
-        Ok(At { walk: outer.walk, node }.compound(true, restore))
+        Ok(At {
+            walk: outer.walk,
+            node,
+        }
+        .compound(true, restore))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'w, 't>, Stop> {
         let restore = self.walk.path.len();
@@ -468,7 +492,11 @@ impl<'w, 't> ser::Serializer for At<'w, 't> {
         let restore = self.walk.path.len();
         let mut outer = self.compound(false, restore);
         let node = outer.enter(variant).unwrap_or(super::table::ANY);
-        Ok(At { walk: outer.walk, node }.compound(false, restore))
+        Ok(At {
+            walk: outer.walk,
+            node,
+        }
+        .compound(false, restore))
     }
 }
 
@@ -486,7 +514,12 @@ macro_rules! elements {
         })*
     };
 }
-elements!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 macro_rules! fields {
     ($($trait:ident),*) => {
