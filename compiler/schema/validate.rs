@@ -276,8 +276,18 @@ impl<'w, 't> Compound<'w, 't> {
         None
     }
 
+    /// Whether a node checks anything: an unchecked value (Helm values under `valuesObject`,
+    /// preserved unknown fields) is not walked at all.
+    fn checks(&self, node: u32) -> bool {
+        (node as usize) < self.walk.table.nodes.len()
+    }
+
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Stop> {
         if let Some(node) = self.enter(name) {
+            if !self.checks(node) {
+                self.walk.path.truncate(self.own);
+                return Ok(());
+            }
             let result = value.serialize(At {
                 walk: &mut *self.walk,
                 node,
@@ -290,6 +300,10 @@ impl<'w, 't> Compound<'w, 't> {
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
         let items = self.node().map_or(super::table::ANY, |n| n.items);
+        if !self.checks(items) {
+            self.count += 1;
+            return Ok(());
+        }
         use std::fmt::Write;
         let _ = write!(self.walk.path, "[{}]", self.count);
         self.count += 1;
