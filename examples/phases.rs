@@ -22,5 +22,10 @@ fn main() {
     // the custom resources were checked against their CRDs inside emit, as they were added
     let t = Instant::now();
     let invalid = labc::schema::diagnostics(&files, catalog.crds(), &site);
-    eprintln!("schema {:?} {} checked {}", t.elapsed(), files.checked().len(), invalid.len());
+    eprintln!(
+        "schema {:?} {} checked {}",
+        t.elapsed(),
+        files.checked().len(),
+        invalid.len()
+    );
 }
