@@ -6,6 +6,14 @@
 use std::fmt::Write;
 use std::path::Path;
 
+// the CRD conversion is shared with the compiler, which runs it on a site's own CRDs
+#[allow(dead_code)]
+#[path = "compiler/schema/convert.rs"]
+mod convert;
+#[allow(dead_code)]
+#[path = "compiler/schema/table.rs"]
+mod table;
+
 /// `pub static NAME: &[(&str, &str)]` of every `*.ext` file in `stdlib/<folder>`, by name.
 fn embed(code: &mut String, name: &str, folder: &str, ext: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -103,7 +111,120 @@ fn explanations(code: &mut String) {
     code.push_str("];\n");
 }
 
+/// The schemas of every `stdlib/crds/*.yaml` as the statics of `schema/embedded.rs`: the CRDs
+/// are parsed here, once, so that a build of a site parses no YAML to validate its objects.
+fn crds(code: &mut String) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib/crds");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    println!("cargo:rerun-if-changed=compiler/schema/table.rs");
+    println!("cargo:rerun-if-changed=compiler/schema/convert.rs");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    let mut builder = convert::Builder::default();
+    for path in &paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = format!(
+            "stdlib/crds/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        builder
+            .crd(&name, &doc)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let (table, kinds) = builder.into_table();
+    let range = |r: table::Range| format!("r({},{})", r.start, r.len);
+    code.push_str("static NODES: &[Node] = &[\n");
+    for n in table.nodes.iter() {
+        writeln!(
+            code,
+            "n(Type::{:?},{},{},{},{},{},{},{},{},{:?},{:?},{:?}),",
+            n.ty,
+            n.flags,
+            range(n.props),
+            n.additional,
+            n.items,
+            range(n.watched),
+            n.required,
+            n.rule,
+            range(n.enumeration),
+            n.minimum,
+            n.maximum,
+            n.limits
+        )
+        .unwrap();
+    }
+    code.push_str("];\nstatic PROPS: &[(Cow<'static, str>, u32)] = &[\n");
+    for (name, node) in table.props.iter() {
+        writeln!(code, "(b({name:?}),{node}),").unwrap();
+    }
+    code.push_str("];\nstatic NAMES: &[Cow<'static, str>] = &[\n");
+    for name in table.names.iter() {
+        writeln!(code, "b({name:?}),").unwrap();
+    }
+    code.push_str("];\nstatic LITERALS: &[Literal] = &[\n");
+    for literal in table.literals.iter() {
+        match literal {
+            table::Literal::Str(s) => writeln!(code, "Literal::Str(b({s:?})),"),
+            other => writeln!(code, "Literal::{other:?},"),
+        }
+        .unwrap();
+    }
+    code.push_str("];\nstatic BRANCHES: &[Branch] = &[\n");
+    for b in table.branches.iter() {
+        writeln!(
+            code,
+            "Branch {{ required: {}, not: {}, any_of: {}, one_of: {}, all_of: {} }},",
+            b.required,
+            b.not,
+            range(b.any_of),
+            range(b.one_of),
+            range(b.all_of)
+        )
+        .unwrap();
+    }
+    writeln!(code, "];\nstatic LISTS: &[u32] = &{:?};", table.lists).unwrap();
+    code.push_str("/// Every embedded CRD, in file order.\npub static KINDS: &[Kind] = &[\n");
+    for k in &kinds {
+        let versions: Vec<String> = k
+            .versions
+            .iter()
+            .map(|(v, root)| format!("(b({v:?}),{root})"))
+            .collect();
+        writeln!(
+            code,
+            "Kind {{ group: b({:?}), kind: b({:?}), file: b({:?}), versions: Cow::Borrowed(&[{}]) }},",
+            k.group,
+            k.kind,
+            k.file,
+            versions.join(",")
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    let files: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{:?}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    writeln!(
+        code,
+        "/// The file names the tables were made from.\npub static FILES: &[&str] = &[{}];",
+        files.join(",")
+    )
+    .unwrap();
+}
+
 fn main() {
+    let mut code = String::new();
+    crds(&mut code);
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("crds.rs");
+    std::fs::write(out, code).unwrap();
     let mut code = String::new();
     embed(&mut code, "STDLIB_FILES", "components", "kdl");
     embed(&mut code, "NODE_TEMPLATES", "nodes", "hbs");

@@ -196,7 +196,29 @@ fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
     }
     let embedded = crate::stdlib::STDLIB_FILES.iter().map(|(n, t)| (*n, *t));
     let files = embedded.chain(own.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-    Catalog::from_files(files).map_err(Ok)
+    let crds = site_crds(site_dir)?;
+    Ok(Catalog::from_files(files).map_err(Ok)?.with_crds(crds))
+}
+
+/// The site's own `crds/*.yaml` (or `*.yml`), for the component versions it pins itself.
+fn site_crds(site_dir: &Path) -> Result<crate::schema::SiteCrds, Result<Vec<Located>, ExitCode>> {
+    let dir = site_dir.join("crds");
+    let mut files: Vec<(String, String)> = Vec::new();
+    if dir.is_dir() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Err(io_error("read", &dir, e)))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    let files = files.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+    crate::schema::SiteCrds::from_files(files).map_err(Ok)
 }
 
 pub fn run() -> ExitCode {

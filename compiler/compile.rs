@@ -85,6 +85,13 @@ pub fn compile_parsed(
     };
     let mut files = crate::emit::emit(&site, catalog, &graph);
     crate::emit::secrets::emit(&site, &graph, &accepted, &mut files);
+    // custom resources the API server would refuse fail the build here, not Argo CD's sync
+    let invalid = crate::schema::diagnostics(&files, catalog.crds(), &site);
+    if !invalid.is_empty() {
+        let mut all = locate(invalid);
+        all.extend(warnings);
+        return Err(all);
+    }
     // the last line of defence: what would be written is held to the same rules as site.kdl
     let mut unsafe_output = crate::secrets::coverage(&site, &files);
     unsafe_output.extend(crate::secrets::scan_files(&files));

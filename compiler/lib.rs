@@ -15,6 +15,7 @@ pub mod flows;
 pub mod graph;
 pub mod model;
 pub mod out;
+pub mod schema;
 pub mod seal;
 pub mod secrets;
 pub mod sources;

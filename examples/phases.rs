@@ -19,4 +19,13 @@ fn main() {
     let t = Instant::now();
     let files = labc::emit::emit(&site, &catalog, &g);
     eprintln!("emit {:?} {}", t.elapsed(), files.len());
+    // the custom resources were checked against their CRDs inside emit, as they were added
+    let t = Instant::now();
+    let invalid = labc::schema::diagnostics(&files, catalog.crds(), &site);
+    eprintln!(
+        "schema {:?} {} checked {}",
+        t.elapsed(),
+        files.checked().len(),
+        invalid.len()
+    );
 }

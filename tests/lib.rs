@@ -17,6 +17,7 @@ mod graph;
 mod init;
 mod kubeadm;
 mod platform_values;
+mod schema;
 mod secrets;
 mod sources;
 mod talon;

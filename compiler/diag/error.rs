@@ -92,6 +92,49 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A CRD file in the site's `crds/` folder cannot be used: it is not YAML, not a
+    /// CustomResourceDefinition, or its schema is not one labc can read.
+    ///
+    /// No example site: the mistake is in a file of the site's `crds/` folder, which a one-file
+    /// fixture cannot hold; `tests/schema.rs` snapshots a broken one.
+    #[error("{file} is not a usable CRD: {reason}")]
+    #[diagnostic(
+        code(labc::crd::invalid),
+        help("a site's crds/ folder holds the CustomResourceDefinitions of the component versions it pins itself, one or more YAML documents per file, as the component's project publishes them")
+    )]
+    CrdInvalid {
+        file: String,
+        reason: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A custom resource labc is about to write does not match the schema of its CRD (the
+    /// embedded one of the pinned component version, or the site's own from `crds/`): a wrong
+    /// type, an unknown or missing field, a value outside an enum or a range. The API server
+    /// would refuse the object under strict field validation, and Argo CD would fail the sync.
+    ///
+    /// The label is on the declaration the object was written for (the app, database,
+    /// component or gateway), or on the site's name for objects of the whole site.
+    ///
+    /// No example site: with the embedded CRDs only an emitter bug produces it (every fixture
+    /// site validates clean); a site's own CRD needs a `crds/` folder, which a one-file fixture
+    /// cannot hold. `tests/schema.rs` snapshots one.
+    #[error("{object} in out/{path} does not match its CRD at `{field}`: {problem}")]
+    #[diagnostic(
+        code(labc::emit::schema),
+        help("nothing was written; the schema is {crd}. If the site overrides this component's version, put that version's CRD in crds/ next to site.kdl; otherwise labc wrote a field its pinned version does not accept: report it")
+    )]
+    CustomResourceSchema {
+        object: String,
+        path: String,
+        field: String,
+        problem: String,
+        crd: String,
+        #[label("written for this")]
+        span: SourceSpan,
+    },
+
     /// The dependency graph has a cycle, so no order exists in which to install its members.
     #[error("dependency cycle: {path}")]
     #[diagnostic(

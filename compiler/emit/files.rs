@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Files {
     files: BTreeMap<String, Vec<u8>>,
+    /// Every custom resource added with `object`, checked against its CRD while the object
+    /// was at hand, so that the check needs no second serialisation or parse.
+    checked: Vec<crate::schema::Checked>,
 }
 
 impl Files {
@@ -13,7 +16,15 @@ impl Files {
         let mut bytes = Vec::with_capacity(1024);
         // Serialising these types cannot fail: every map key is a string.
         crate::yaml::write(object, &mut bytes).expect("objects serialise to YAML");
+        if let Some(checked) = crate::schema::check_object(&path, object) {
+            self.checked.push(checked);
+        }
         self.files.insert(path, bytes);
+    }
+
+    /// The custom resources `object` checked against their embedded CRDs, in insertion order.
+    pub fn checked(&self) -> &[crate::schema::Checked] {
+        &self.checked
     }
 
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
@@ -38,6 +49,7 @@ impl Files {
 
     pub fn extend(&mut self, other: Files) {
         self.files.extend(other.files);
+        self.checked.extend(other.checked);
     }
 }
 

@@ -28,10 +28,11 @@ mod files {
     include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 }
 
-/// Every known component by name.
+/// Every known component by name, and the CRDs a site brings for the versions it pins itself.
 #[derive(Debug, Default)]
 pub struct Catalog {
     components: BTreeMap<String, Component>,
+    crds: crate::schema::SiteCrds,
 }
 
 impl Catalog {
@@ -78,6 +79,16 @@ impl Catalog {
         } else {
             Err(problems)
         }
+    }
+
+    /// The catalogue with a site's own CRDs, which decide over the embedded ones for their
+    /// group and kind.
+    pub fn with_crds(self, crds: crate::schema::SiteCrds) -> Catalog {
+        Catalog { crds, ..self }
+    }
+
+    pub fn crds(&self) -> &crate::schema::SiteCrds {
+        &self.crds
     }
 
     pub fn get(&self, name: &str) -> Option<&Component> {

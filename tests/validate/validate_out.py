@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates every object under an out/ folder the way a Kubernetes 1.31 API server with strict
 field validation would: built-in kinds against the 1.31 OpenAPI schemas (kubernetes-validate,
-strict), custom resources against the CRDs in tests/crds with unknown fields rejected (as the API
+strict), custom resources against the CRDs in stdlib/crds (the ones labc embeds) with unknown fields rejected (as the API
 server prunes-and-rejects them under strict validation for structural schemas).
 
 usage: validate_out.py OUT_DIR [OUT_DIR ...]     exit 1 on any invalid object
@@ -15,7 +15,7 @@ import kubernetes_validate
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CRD_DIR = os.path.join(HERE, "..", "crds")
+CRD_DIR = os.path.join(HERE, "..", "..", "stdlib", "crds")
 KUBERNETES = "1.31.0"
 
 
@@ -98,7 +98,7 @@ def main(dirs):
                         "apps/v1",
                         "policy/v1",
                     ) and not str(key[0]).endswith(".k8s.io/v1"):
-                        raise ValueError(f"no CRD for {key[0]} {key[1]} in tests/crds")
+                        raise ValueError(f"no CRD for {key[0]} {key[1]} in stdlib/crds")
                     else:
                         kubernetes_validate.validate(obj, KUBERNETES, strict=True)
                 except Exception as e:  # noqa: BLE001 - every failure is reported the same way
