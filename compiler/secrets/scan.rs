@@ -6,6 +6,8 @@
 use crate::diag::{Error, Located, SourceFile};
 use crate::emit::Files;
 use kdl::KdlDocument;
+use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 /// What looks like a secret, where it starts in the scanned text and how long it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,10 +41,44 @@ fn run(bytes: &[u8], from: usize, ok: impl Fn(u8) -> bool) -> usize {
     bytes[from..].iter().take_while(|c| ok(**c)).count()
 }
 
-/// Every match of `needle` in `text`, as byte offsets.
-fn find_all<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    text.match_indices(needle).map(|(i, _)| i)
+/// The SIMD substring searchers of the token shapes, built once: every byte of `out/` passes
+/// through them, and building a searcher per file and pattern cost more than the search.
+struct Finders {
+    private_key: Finder<'static>,
+    webhooks: Vec<(&'static str, Finder<'static>)>,
+    /// `gh`, which starts the short GitHub prefixes, and `github_pat_`; each candidate is then
+    /// compared with every prefix.
+    github: [Finder<'static>; 2],
+    scheme: Finder<'static>,
 }
+
+fn finders() -> &'static Finders {
+    static FINDERS: OnceLock<Finders> = OnceLock::new();
+    FINDERS.get_or_init(|| Finders {
+        private_key: Finder::new("-----BEGIN "),
+        webhooks: WEBHOOKS.iter().map(|w| (*w, Finder::new(*w))).collect(),
+        github: [Finder::new("gh"), Finder::new("github_pat_")],
+        scheme: Finder::new("://"),
+    })
+}
+
+/// Every match of `finder` in `bytes`, as byte offsets.
+fn find_all<'a>(finder: &'a Finder<'static>, bytes: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    finder.find_iter(bytes)
+}
+
+/// The bytes a random key or token is made of (base64, base64url, hex…), as a table: the scan
+/// for them looks at every byte of `out/`.
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-');
+        c += 1;
+    }
+    table
+};
 
 /// Shannon entropy in bits per character.
 fn entropy(word: &[u8]) -> f64 {
@@ -86,9 +122,10 @@ fn looks_random(word: &[u8]) -> bool {
 /// ciphertext, the one place random bytes belong.
 pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
     let bytes = text.as_bytes();
+    let finders = finders();
     let mut found = Vec::new();
-    for start in find_all(text, "-----BEGIN ") {
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    for start in find_all(&finders.private_key, bytes) {
+        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
         if text[start..line_end].contains("PRIVATE KEY-----") {
             found.push(Finding {
                 what: "a private key",
@@ -97,8 +134,8 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
             });
         }
     }
-    for hook in WEBHOOKS {
-        for start in find_all(text, hook) {
+    for (hook, finder) in &finders.webhooks {
+        for start in find_all(finder, bytes) {
             let token = run(bytes, start + hook.len(), |c| token_char(c) || c == b'/');
             if token >= 8 {
                 found.push(Finding {
@@ -109,8 +146,12 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
             }
         }
     }
-    for (prefix, min) in GITHUB {
-        for start in find_all(text, prefix) {
+    let github = finders.github.iter().flat_map(|f| find_all(f, bytes));
+    for start in github {
+        for (prefix, min) in GITHUB {
+            if !bytes[start..].starts_with(prefix.as_bytes()) {
+                continue;
+            }
             let before_ok = start == 0 || !token_char(bytes[start - 1]);
             let token = run(bytes, start + prefix.len(), token_char);
             if before_ok && token >= *min {
@@ -122,7 +163,7 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
             }
         }
     }
-    for scheme_end in find_all(text, "://") {
+    for scheme_end in find_all(&finders.scheme, bytes) {
         let rest = scheme_end + 3;
         let authority = run(bytes, rest, |c| {
             !c.is_ascii_whitespace() && !matches!(c, b'/' | b'"' | b'\'' | b'?' | b'#')
@@ -142,34 +183,49 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
         }
     }
     if random {
-        let word_char =
-            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
-        let mut i = 0;
-        while i < bytes.len() {
-            let len = run(bytes, i, word_char);
-            if len == 0 {
-                i += 1;
-                continue;
-            }
-            let overlaps = found
-                .iter()
-                .any(|f| f.start < i + len && i < f.start + f.len);
-            // a path or URL is many words; judge each part between slashes on its own
-            for part in text[i..i + len].split('/') {
-                let offset = part.as_ptr() as usize - text.as_ptr() as usize;
-                if !overlaps && looks_random(part.as_bytes()) {
-                    found.push(Finding {
-                        what: "a random key or token",
-                        start: offset,
-                        len: part.len(),
-                    });
-                }
-            }
-            i += len;
-        }
+        random_words(bytes, &mut found);
     }
     found.sort_by_key(|f| f.start);
     found
+}
+
+/// Adds each random-looking word of `bytes` that no other finding covers. A path or URL is many
+/// words, so each part between slashes is judged on its own; only a part as long as a key can
+/// be one, so the loop only counts the length of the current part and looks closer at a long
+/// one.
+fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
+    let shapes = found.len();
+    let mut part_start = 0;
+    // one past the end, so that the last part is judged too
+    for i in 0..=bytes.len() {
+        let c = bytes.get(i).copied();
+        if c.is_some_and(|c| WORD[c as usize] && c != b'/') {
+            continue;
+        }
+        if i - part_start >= MIN_RANDOM_LEN && looks_random(&bytes[part_start..i]) {
+            // the whole word around the part, slashes included, is what the shapes are
+            // compared with
+            let word_start = bytes[..part_start]
+                .iter()
+                .rposition(|c| !WORD[*c as usize])
+                .map_or(0, |p| p + 1);
+            let word_end = bytes[i..]
+                .iter()
+                .position(|c| !WORD[*c as usize])
+                .map_or(bytes.len(), |p| i + p);
+            let covered = found[..shapes]
+                .iter()
+                .any(|f| f.start < word_end && word_start < f.start + f.len);
+            if !covered {
+                found.push(Finding {
+                    what: "a random key or token",
+                    start: part_start,
+                    len: i - part_start,
+                });
+            }
+        }
+        part_start = i + 1;
+    }
 }
 
 /// Every string value written in `site.kdl`, scanned; errors point at the value.
@@ -274,6 +330,25 @@ mod tests {
             ["a password in a URL"]
         );
         assert_eq!(what("Zx81qLp0Vb7NwT3yKc5HdR2m"), ["a random key or token"]);
+    }
+
+    #[test]
+    fn a_random_part_of_a_path_is_found_where_it_is_unless_a_shape_covers_it() {
+        let text = "key: /data/Zx81qLp0Vb7NwT3yKc5HdR2m/x\n";
+        let found = scan_text(text, true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].start..found[0].start + found[0].len],
+            "Zx81qLp0Vb7NwT3yKc5HdR2m"
+        );
+        // the token of a webhook is part of the webhook finding, not a second one
+        assert_eq!(
+            what("https://discord.com/api/webhooks/123456789/Zx81qLp0Vb7NwT3yKc5HdR2m"),
+            ["a webhook URL with its token"]
+        );
+        // at the very end of the text too
+        assert_eq!(what("Zx81qLp0Vb7NwT3yKc5HdR2m"), ["a random key or token"]);
+        assert!(scan_text("Zx81qLp0Vb7NwT3yKc5HdR2m", false).is_empty());
     }
 
     #[test]
