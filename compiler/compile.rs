@@ -58,7 +58,8 @@ pub fn compile_parsed(
         )]);
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
-    errors.extend(crate::check::check(&site, catalog));
+    let platform = crate::stdlib::Platform::render(&site, catalog);
+    errors.extend(crate::check::check(&site, catalog, &platform));
     errors.extend(crate::secrets::scan_document(&parsed.document));
     let (sealed_found, accepted) = crate::secrets::check_sealed(&site, &file, sealed);
     let (sealed_warnings, sealed_errors): (Vec<_>, Vec<_>) =
@@ -83,7 +84,7 @@ pub fn compile_parsed(
             return Err(all);
         }
     };
-    let mut files = crate::emit::emit(&site, catalog, &graph);
+    let mut files = crate::emit::emit(&site, catalog, &platform, &graph);
     crate::emit::secrets::emit(&site, &graph, &accepted, &mut files);
     // custom resources the API server would refuse fail the build here, not Argo CD's sync
     let invalid = crate::schema::diagnostics(&files, catalog.crds(), &site);
@@ -104,6 +105,7 @@ pub fn compile_parsed(
         &parsed.document,
         &site,
         catalog,
+        &platform,
         &file,
         files.as_map().keys().map(String::as_str),
     );

@@ -11,13 +11,14 @@ fn main() {
     let (site, errs) = labc::decode::decode(&parsed.document, &catalog);
     eprintln!("decode {:?} {}", t.elapsed(), errs.len());
     let t = Instant::now();
-    let errs = labc::check::check(&site, &catalog);
+    let platform = labc::stdlib::Platform::render(&site, &catalog);
+    let errs = labc::check::check(&site, &catalog, &platform);
     eprintln!("check {:?} {}", t.elapsed(), errs.len());
     let t = Instant::now();
     let g = labc::graph::graph(&site, &catalog).unwrap();
     eprintln!("graph {:?}", t.elapsed());
     let t = Instant::now();
-    let files = labc::emit::emit(&site, &catalog, &g);
+    let files = labc::emit::emit(&site, &catalog, &platform, &g);
     eprintln!("emit {:?} {}", t.elapsed(), files.len());
     // the custom resources were checked against their CRDs inside emit, as they were added
     let t = Instant::now();

@@ -19,11 +19,11 @@ mod warnings;
 
 use crate::diag::Error;
 use crate::model::{ComponentUse, SettingValue, Site};
-use crate::stdlib::Catalog;
+use crate::stdlib::{Catalog, Platform};
 
 /// All diagnostics the rules find in `site`.
-pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
-    let view = SiteView::new(site, catalog);
+pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> {
+    let view = SiteView::new(site, catalog, platform);
     let mut errors = Vec::new();
     names::check(&view, &mut errors);
     references::check(&view, &mut errors);
@@ -47,11 +47,16 @@ pub fn check(site: &Site, catalog: &Catalog) -> Vec<Error> {
 pub struct SiteView<'a> {
     pub site: &'a Site,
     pub catalog: &'a Catalog,
+    pub platform: &'a Platform,
 }
 
 impl<'a> SiteView<'a> {
-    fn new(site: &'a Site, catalog: &'a Catalog) -> Self {
-        SiteView { site, catalog }
+    fn new(site: &'a Site, catalog: &'a Catalog, platform: &'a Platform) -> Self {
+        SiteView {
+            site,
+            catalog,
+            platform,
+        }
     }
 
     /// Every component the site's layers name, in source order.

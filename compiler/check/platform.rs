@@ -5,18 +5,16 @@
 use super::SiteView;
 use crate::diag::Error;
 use crate::model::SettingValue;
-use crate::stdlib;
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
-    let context = stdlib::site_context(view.site, view.catalog);
     for used in view.components() {
         let Some(def) = view.catalog.get(used.name.as_str()) else {
             continue;
         };
-        if let Err(reason) = stdlib::instances(view.site, &context, def, used) {
+        if let Some(Err(reason)) = view.platform.instances(&def.name) {
             errors.push(Error::ValuesTemplate {
                 component: def.name.clone(),
-                reason,
+                reason: reason.clone(),
                 span: used.name.span,
             });
         }

@@ -29,7 +29,7 @@ pub use labels::QUARANTINE;
 
 use crate::graph::Graph;
 use crate::model::{App, Database, Site};
-use crate::stdlib::Catalog;
+use crate::stdlib::{Catalog, Platform};
 use network_policy::Flows;
 
 /// Prepares what emission needs whatever the site is (the compiled node templates), so that
@@ -48,7 +48,7 @@ pub fn has_component(site: &Site, name: &str) -> bool {
 
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
-pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
+pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) -> Files {
     let derived = crate::flows::derive(site, catalog);
     let istio = has_component(site, "istio");
     let flows = Flows::new(&derived, istio);
@@ -112,6 +112,6 @@ pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph) -> Files {
     namespace::emit(site, &mut files);
     argocd::emit(site, graph, &mut files);
     nodes::emit(site, catalog, &mut files);
-    platform::emit(site, catalog, graph, &mut files);
+    platform::emit(site, catalog, platform, graph, &mut files);
     files
 }

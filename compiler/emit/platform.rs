@@ -11,7 +11,7 @@ use super::files::object_path;
 use super::{mesh, Files};
 use crate::graph::{Graph, VertexKind};
 use crate::model::Site;
-use crate::stdlib::{self, Catalog, ChartSource, Instance};
+use crate::stdlib::{Catalog, ChartSource, Instance, Platform};
 use std::collections::BTreeSet;
 
 /// The project of the platform components.
@@ -19,17 +19,17 @@ pub fn platform_project(site: &Site) -> String {
     format!("{}-platform", site.settings.name)
 }
 
-pub fn emit(site: &Site, catalog: &Catalog, graph: &Graph, files: &mut Files) {
+pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, files: &mut Files) {
     let project_name = platform_project(site);
-    let context = stdlib::site_context(site, catalog);
     let mut namespaces = BTreeSet::new();
     let mut repos = BTreeSet::new();
     for used in site.layers.iter().flat_map(|l| &l.components) {
         let Some(def) = catalog.get(used.name.as_str()) else {
             continue;
         };
-        let instances = stdlib::instances(site, &context, def, used)
-            .expect("the checker rendered every values template");
+        let Some(Ok(instances)) = platform.instances(&def.name) else {
+            unreachable!("the checker reported every values template that does not render")
+        };
         for (step, instance) in instances.iter().enumerate() {
             let wave = wave(graph, VertexKind::Component, &def.name, step as i64);
             let (repo, source) = source(instance);

@@ -14,7 +14,7 @@ mod text;
 
 use crate::diag::SourceFile;
 use crate::model::{Site, Span};
-use crate::stdlib::Catalog;
+use crate::stdlib::{Catalog, Platform};
 use kdl::{KdlDocument, KdlNode};
 use sha2::{Digest, Sha256};
 
@@ -86,10 +86,11 @@ pub fn map<'a>(
     document: &KdlDocument,
     site: &Site,
     catalog: &Catalog,
+    platform: &Platform,
     file: &SourceFile,
     paths: impl IntoIterator<Item = &'a str>,
 ) -> SourceMap {
-    let owners = owner::Owners::new(site, catalog);
+    let owners = owner::Owners::new(site, catalog, platform);
     let mut entries = Vec::new();
     let mut unmapped = Vec::new();
     for path in paths {

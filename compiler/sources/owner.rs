@@ -4,7 +4,7 @@
 //! bookkeeping; a path no rule knows is reported in `SourceMap::unmapped`.
 
 use crate::model::{NodeRole, Site, Span};
-use crate::stdlib::{self, Catalog};
+use crate::stdlib::{Catalog, Platform};
 use std::collections::BTreeMap;
 
 /// What a rule found.
@@ -35,7 +35,7 @@ pub struct Owners<'a> {
 }
 
 impl<'a> Owners<'a> {
-    pub fn new(site: &'a Site, catalog: &'a Catalog) -> Self {
+    pub fn new(site: &'a Site, catalog: &'a Catalog, platform: &'a Platform) -> Self {
         let mut workloads = BTreeMap::new();
         for app in &site.apps {
             let declaration = format!("app \"{}\"", app.name);
@@ -51,7 +51,6 @@ impl<'a> Owners<'a> {
                 (db.name.span, declaration, db.namespace.as_str()),
             );
         }
-        let context = stdlib::site_context(site, catalog);
         let mut components = BTreeMap::new();
         let mut releases = BTreeMap::new();
         for layer in &site.layers {
@@ -69,9 +68,8 @@ impl<'a> Owners<'a> {
                         origin: def.map(|d| origin(&d.file)),
                     },
                 );
-                let Some(def) = def else { continue };
-                // the same function the emitter names Applications with, so the two agree
-                let Ok(instances) = stdlib::instances(site, &context, def, used) else {
+                // the releases the emitter wrote Applications for, so the two agree
+                let Some(Ok(instances)) = platform.instances(used.name.as_str()) else {
                     continue;
                 };
                 for instance in instances {
@@ -82,7 +80,7 @@ impl<'a> Owners<'a> {
                         .map(|g| g.name.as_str())
                         .find(|g| instance.application.ends_with(&format!("-{g}")));
                     let gateway = gateway.filter(|_| instance.application != instance.name);
-                    releases.insert(instance.application, (used.name.as_str(), gateway));
+                    releases.insert(instance.application.clone(), (used.name.as_str(), gateway));
                 }
             }
         }

@@ -1,0 +1,40 @@
+//! The site's platform as it will be installed: every release of every component the site
+//! uses, with its values rendered. Rendered once, right after decoding, and read by the checker
+//! (a template that does not render is a diagnostic), the emitter (one Application per
+//! release) and the source map (which file each Application is), so that all three see the
+//! same releases and no template renders twice.
+
+use super::{instances, site_context, Catalog, Instance};
+use crate::model::Site;
+
+#[derive(Debug, Default)]
+pub struct Platform {
+    /// By component name, in the site's order; a component the catalogue lacks is absent.
+    components: Vec<(String, Result<Vec<Instance>, String>)>,
+}
+
+impl Platform {
+    pub fn render(site: &Site, catalog: &Catalog) -> Platform {
+        let context = site_context(site, catalog);
+        let components = site
+            .layers
+            .iter()
+            .flat_map(|l| &l.components)
+            .filter_map(|used| {
+                let def = catalog.get(used.name.as_str())?;
+                let rendered = instances(site, &context, def, used);
+                Some((used.name.to_string(), rendered))
+            })
+            .collect();
+        Platform { components }
+    }
+
+    /// The releases of component `name`, or why its values do not render; `None` when the
+    /// site does not use it or the catalogue does not know it.
+    pub fn instances(&self, name: &str) -> Option<&Result<Vec<Instance>, String>> {
+        self.components
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r)
+    }
+}
