@@ -2,6 +2,7 @@
 //! text, too large, or nested deeper than any site needs, so that no input can exhaust memory
 //! or the stack.
 
+mod blank;
 mod depth;
 mod format;
 mod split;
@@ -58,9 +59,14 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, Vec<Located>> {
             span: SourceSpan::from((offset, 1)),
         });
     }
-    if let Some(document) = split::parse_parallel(text, crate::decode::TOP_LEVEL) {
+    let code = blank::comments(text);
+    if let Some(document) = split::parse_parallel(&code, crate::decode::TOP_LEVEL) {
         return Ok(Parsed { file, document });
     }
+    if let Ok(document) = KdlDocument::parse(&code) {
+        return Ok(Parsed { file, document });
+    }
+    // the errors come from the file as written, comments and all
     match KdlDocument::parse(text) {
         Ok(document) => Ok(Parsed { file, document }),
         Err(err) => Err(err
