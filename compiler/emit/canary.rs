@@ -190,9 +190,12 @@ fn selector() -> &'static str {
 }
 
 /// The metrics of the analysis. Only a `failureCondition` is given, so that a measurement taken
-/// before the canary has served a request (an empty or NaN result) passes instead of aborting a
-/// healthy rollout; any measurement past a threshold fails, and with `failure-limit` 0 (the
-/// default) the first failure aborts.
+/// before the canary has served a request passes instead of aborting a healthy rollout; any
+/// measurement past a threshold fails, and with `failure-limit` 0 (the default) the first
+/// failure aborts. Before any request there is no series at all, and recent Argo Rollouts
+/// releases make a condition that indexes `result[…]` an error (not a pass) on an empty result,
+/// whatever guards it, so each query falls back to a passing value with `or vector(…)`; a rate
+/// of zero over zero is NaN, which `isNaN` lets pass.
 fn metrics(canary: &Canary) -> Vec<Metric> {
     let Some(analysis) = &canary.analysis else {
         return Vec::new();
@@ -212,7 +215,7 @@ fn metrics(canary: &Canary) -> Vec<Metric> {
             prometheus: Prometheus {
                 address: PROMETHEUS,
                 query: format!(
-                    "sum(rate(istio_requests_total{{{sel},response_code!~\"5..\"}}[{window}])) / sum(rate(istio_requests_total{{{sel}}}[{window}]))"
+                    "sum(rate(istio_requests_total{{{sel},response_code!~\"5..\"}}[{window}])) / sum(rate(istio_requests_total{{{sel}}}[{window}])) or vector(1)"
                 ),
             },
         },
@@ -230,7 +233,7 @@ fn metrics(canary: &Canary) -> Vec<Metric> {
                 prometheus: Prometheus {
                     address: PROMETHEUS,
                     query: format!(
-                        "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{{{sel}}}[{window}])))"
+                        "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{{{sel}}}[{window}]))) or vector(0)"
                     ),
                 },
             },

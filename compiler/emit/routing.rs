@@ -99,9 +99,14 @@ pub fn route_names(app: &App) -> Vec<String> {
         .map(|i| format!("route-{i}"))
         .collect();
     if split(app) {
-        names.push("mesh".into());
+        names.extend(app.ports.iter().map(|p| mesh_route(p.number.value)));
     }
     names
+}
+
+/// The in-mesh route of one port of a canary app.
+fn mesh_route(port: u16) -> String {
+    format!("mesh-{port}")
 }
 
 fn gateway(route: &Route) -> String {
@@ -181,18 +186,20 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
     let mut gateways: Vec<String> = app.routes.iter().map(gateway).collect();
     let mut hosts: Vec<String> = app.routes.iter().map(|r| r.host.to_string()).collect();
     if split(app) {
-        // only the first port: a route to one Service port must name it when there are several
-        let first = app.ports.first().map(|p| p.number.value);
-        http.push(HttpRoute {
-            cors_policy: None,
-            matches: vec![Match {
-                gateways: vec!["mesh".into()],
-                port: first,
-                ..Default::default()
-            }],
-            name: "mesh".into(),
-            route: destinations(app, first),
-        });
+        // one route per port: a destination must name its Service port when there are several,
+        // and every port's traffic is split, not only the first's
+        for port in app.ports.iter().map(|p| p.number.value) {
+            http.push(HttpRoute {
+                cors_policy: None,
+                matches: vec![Match {
+                    gateways: vec!["mesh".into()],
+                    port: Some(port),
+                    ..Default::default()
+                }],
+                name: mesh_route(port),
+                route: destinations(app, Some(port)),
+            });
+        }
         gateways.push("mesh".into());
         hosts.push(service_host(app));
     }

@@ -1,0 +1,105 @@
+//! Canary delivery on the emitted objects: the Rollout manages every route that carries the
+//! app's traffic, and the analysis queries never come back empty.
+
+use crate::support::{catalog, root};
+use serde_yaml::Value;
+
+fn objects(site: &str) -> Vec<Value> {
+    let compiled = labc::compile("site.kdl", site.as_bytes(), &catalog())
+        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
+    compiled
+        .files
+        .as_map()
+        .iter()
+        .filter(|(path, _)| path.starts_with("apps/"))
+        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
+        .collect()
+}
+
+fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}
+
+#[test]
+fn every_port_of_a_canary_app_is_split_in_the_mesh_and_managed_by_its_rollout() {
+    let seed = std::fs::read_to_string(root().join("site.kdl")).unwrap();
+    // the seed's WAS with a second port
+    let site = seed.replacen(
+        "    port 8080 name=\"http\"\n    resources cpu=\"500m\"",
+        "    port 8080 name=\"http\"\n    port 9090 name=\"http-admin\"\n    resources cpu=\"500m\"",
+        1,
+    );
+    assert_ne!(site, seed, "the seed's WAS was found");
+    let objects = objects(&site);
+    let service = find(&objects, "VirtualService", "was");
+    let mesh: Vec<(&str, u64, Vec<u64>)> = service["spec"]["http"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|r| r["match"][0]["gateways"][0] == "mesh")
+        .map(|r| {
+            let ports = r["route"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .map(|d| d["destination"]["port"]["number"].as_u64().unwrap())
+                .collect();
+            (
+                r["name"].as_str().unwrap(),
+                r["match"][0]["port"].as_u64().unwrap(),
+                ports,
+            )
+        })
+        .collect();
+    assert_eq!(
+        mesh,
+        [
+            ("mesh-8080", 8080, vec![8080, 8080]),
+            ("mesh-9090", 9090, vec![9090, 9090])
+        ]
+    );
+    let rollout = find(&objects, "Rollout", "was");
+    let managed: Vec<&str> = rollout["spec"]["strategy"]["canary"]["trafficRouting"]["istio"]
+        ["virtualService"]["routes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let all: Vec<&str> = service["spec"]["http"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(managed, all, "the Rollout sets the weights of every route");
+}
+
+#[test]
+fn analysis_queries_fall_back_to_a_passing_value_when_there_is_no_traffic_yet() {
+    let seed = std::fs::read_to_string(root().join("site.kdl")).unwrap();
+    let objects = objects(&seed);
+    let template = find(&objects, "AnalysisTemplate", "was");
+    for metric in template["spec"]["metrics"].as_sequence().unwrap() {
+        let query = metric["provider"]["prometheus"]["query"].as_str().unwrap();
+        let condition = metric["failureCondition"].as_str().unwrap();
+        // the fallback must not itself fail the condition
+        let fallback: f64 = query
+            .rsplit_once(" or vector(")
+            .and_then(|(_, v)| v.strip_suffix(')'))
+            .expect("an `or vector(…)` fallback")
+            .parse()
+            .unwrap();
+        let (_, threshold) = condition.rsplit_once(['<', '>']).unwrap();
+        let threshold: f64 = threshold.trim().parse().unwrap();
+        let fails = if condition.contains("] <") {
+            fallback < threshold
+        } else {
+            fallback > threshold
+        };
+        assert!(!fails, "{:?}: {fallback} fails {condition}", metric["name"]);
+    }
+}
