@@ -5,6 +5,7 @@
 //! copy; `labc fmt` keeps the file's comments, and syntax errors are always reported from the
 //! file itself.
 
+use super::lex::Piece;
 use std::borrow::Cow;
 
 /// `text` with the bytes of every `//` and `/* */` comment but line breaks replaced by spaces.
@@ -15,22 +16,9 @@ pub fn comments(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = bytes.to_vec();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-                blank(&mut out[i..end]);
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = block_comment_end(bytes, i);
-                blank(&mut out[i..end]);
-                i = end;
-            }
-            b'#' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => i = raw_string_end(bytes, i),
-            b'"' => i = quoted_string_end(bytes, i),
-            _ => i += 1,
+    for piece in super::lex::pieces(bytes) {
+        if let Piece::Comment(range) = piece {
+            blank(&mut out[range]);
         }
     }
     // only ASCII bytes inside comments were replaced, each by an ASCII space, and whole
@@ -49,64 +37,6 @@ fn blank(comment: &mut [u8]) {
             *b = b' ';
         }
     }
-}
-
-/// The end of the quoted string (single- or multi-line) starting at `start`. A backslash
-/// escapes the byte after it, which is all that matters for finding the closing quotes.
-fn quoted_string_end(bytes: &[u8], start: usize) -> usize {
-    let close: &[u8] = if bytes[start..].starts_with(b"\"\"\"") {
-        b"\"\"\""
-    } else {
-        b"\""
-    };
-    let mut i = start + close.len();
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            i += 2;
-        } else if bytes[i..].starts_with(close) {
-            return i + close.len();
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
-}
-
-/// The end of the raw string `#…#"…"#…#` (or `#…#"""…"""#…#`) starting at `start`, or just
-/// past the hashes when they start something else (`#true`).
-fn raw_string_end(bytes: &[u8], start: usize) -> usize {
-    let hashes = bytes[start..].iter().take_while(|b| **b == b'#').count();
-    let open = start + hashes;
-    if bytes.get(open) != Some(&b'"') {
-        return open;
-    }
-    let mut close = vec![b'"'];
-    close.extend(std::iter::repeat_n(b'#', hashes));
-    memchr::memmem::find(&bytes[open + 1..], &close)
-        .map_or(bytes.len(), |p| open + 1 + p + close.len())
-}
-
-/// The end of the block comment starting at `start`; block comments nest in KDL.
-fn block_comment_end(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0;
-    let mut i = start;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod blank;
 mod depth;
 mod format;
+mod lex;
 mod split;
 
 pub use format::format;

@@ -3,6 +3,7 @@
 //! spans are moved back to file offsets. Any part that fails sends the caller back to one
 //! whole-file parse, so diagnostics never depend on the split.
 
+use super::lex::Piece;
 use kdl::{KdlDocument, KdlEntry, KdlNode};
 use miette::SourceSpan;
 
@@ -16,31 +17,11 @@ fn boundaries(text: &str, keywords: &[&str]) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
+    for piece in super::lex::pieces(bytes) {
+        let Piece::Code(i) = piece else { continue };
         match bytes[i] {
             b'{' => depth += 1,
             b'}' => depth = depth.saturating_sub(1),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = super::depth::skip_until(bytes, i, b"\n");
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = super::depth::skip_block_comment(bytes, i);
-                continue;
-            }
-            b'#' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
-                i = super::depth::skip_raw_string(bytes, i);
-                continue;
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i = super::depth::skip_until(bytes, i + 3, b"\"\"\"");
-                continue;
-            }
-            b'"' => {
-                i = super::depth::skip_string(bytes, i + 1);
-                continue;
-            }
             b'\n' if depth == 0 => {
                 let line = &text[i + 1..];
                 let starts_node = keywords
@@ -54,7 +35,6 @@ fn boundaries(text: &str, keywords: &[&str]) -> Vec<usize> {
             }
             _ => {}
         }
-        i += 1;
     }
     cuts
 }
