@@ -822,7 +822,7 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A flow names a port its target does not expose.
+    /// A flow, route, probe or `metrics` names a port its app or database does not expose.
     #[error("`{target}` does not expose port {port}")]
     #[diagnostic(code(labc::reference::unknown_port), help("{target} exposes {ports}"))]
     UnknownPort {
