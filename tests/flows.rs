@@ -558,3 +558,111 @@ fn a_pod_talon_labels_loses_every_flow_and_its_neighbours_keep_theirs() {
     // the seed's own flows were open before the label: the test looked at real traffic
     assert!(open_before >= 4, "{open_before}");
 }
+
+/// Prometheus' pods as kube-prometheus-stack runs them: outside the mesh, so without an Istio
+/// identity, in the component's namespace.
+fn prometheus_pod() -> Pod {
+    Pod {
+        labels: BTreeMap::from([
+            (
+                "app.kubernetes.io/name".to_string(),
+                "prometheus".to_string(),
+            ),
+            (NS.to_string(), "monitoring".to_string()),
+        ]),
+        namespace: "monitoring".into(),
+        principal: String::new(),
+        name: "prometheus".into(),
+    }
+}
+
+/// The port Prometheus connects to for the ServiceMonitor of app `name`, read from the emitted
+/// objects: the Service port its endpoint names, or the port an `__address__` relabelling
+/// rewrites the target to (the sidecar's merged metrics in a mesh).
+fn scrape_port(out: &Out, name: &str) -> Option<u16> {
+    let monitor = out
+        .objects
+        .iter()
+        .find(|o| o["kind"] == "ServiceMonitor" && o["metadata"]["name"].as_str() == Some(name))?;
+    let endpoint = list(&monitor["spec"], "endpoints").into_iter().next()?;
+    let rewritten = list(endpoint, "relabelings").into_iter().find_map(|r| {
+        (r["targetLabel"].as_str() == Some("__address__"))
+            .then(|| str_of(&r["replacement"]).rsplit(':').next()?.parse().ok())
+            .flatten()
+    });
+    if rewritten.is_some() {
+        return rewritten;
+    }
+    let port_name = str_of(&endpoint["port"]);
+    out.objects
+        .iter()
+        .filter(|o| o["kind"] == "Service")
+        .filter(|o| o["spec"]["selector"]["app.kubernetes.io/name"].as_str() == Some(name))
+        .flat_map(|o| list(&o["spec"], "ports"))
+        .find(|p| str_of(&p["name"]) == port_name)
+        .and_then(|p| p["port"].as_u64())
+        .and_then(|p| u16::try_from(p).ok())
+}
+
+/// Prometheus may open `port` on `to` at L3/L4 and, in a mesh, at L7 (it has no sidecar, so it
+/// is only the target's end: labc writes no policy for platform namespaces).
+fn scrape_allowed(out: &Out, to: &Pod, port: u16, mesh: bool) -> bool {
+    let prometheus = prometheus_pod();
+    cilium(out, to, &Peer::Pod(&prometheus), port, "from")
+        && (!mesh || istio(out, to, &request(&prometheus, port)))
+}
+
+#[test]
+fn prometheus_scrapes_the_seeds_api_through_the_sidecars_merged_metrics_and_nothing_more() {
+    let (_, out) = compile("site.kdl");
+    let pods = out.pods();
+    let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
+    // the ServiceMonitor points at the agent's port, not the app port STRICT mTLS guards
+    assert_eq!(scrape_port(&out, "was"), Some(15020));
+    assert!(scrape_allowed(&out, pod("was"), 15020, true));
+    // the pod template tells the agent where the app's own metrics are
+    let rollout = out
+        .objects
+        .iter()
+        .find(|o| o["kind"] == "Rollout" && o["metadata"]["name"] == "was")
+        .unwrap();
+    let annotations = &rollout["spec"]["template"]["metadata"]["annotations"];
+    assert_eq!(annotations["prometheus.io/port"], "8080");
+    assert_eq!(annotations["prometheus.io/path"], "/actuator/prometheus");
+    // Prometheus reaches no app port, and only the app that declares metrics is monitored
+    for name in ["was", "web", "mysql"] {
+        let app_port = if name == "mysql" { 3306 } else { 8080 };
+        assert!(
+            !cilium(
+                &out,
+                pod(name),
+                &Peer::Pod(&prometheus_pod()),
+                app_port,
+                "from"
+            ),
+            "Prometheus reaches {name} on {app_port}"
+        );
+    }
+    assert_eq!(scrape_port(&out, "web"), None);
+}
+
+#[test]
+fn prometheus_scrapes_an_apps_metrics_port_without_a_mesh_and_nothing_more() {
+    let (_, out) = compile("tests/fixtures/ok/metrics_no_mesh/site.kdl");
+    let pods = out.pods();
+    let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
+    assert_eq!(scrape_port(&out, "api"), Some(9090));
+    assert!(scrape_allowed(&out, pod("api"), 9090, false));
+    // not the API port, not the app without metrics, and no other pod on the metrics port
+    assert!(!scrape_allowed(&out, pod("api"), 8080, false));
+    assert!(!scrape_allowed(&out, pod("front"), 8080, false));
+    assert!(!scrape_allowed(&out, pod("front"), 9090, false));
+    assert!(!cilium(
+        &out,
+        pod("api"),
+        &Peer::Pod(pod("front")),
+        9090,
+        "from"
+    ));
+    assert_eq!(scrape_port(&out, "front"), None);
+}

@@ -47,6 +47,11 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 need(view, "prometheus", "canary analysis", analysis.span, errors);
             }
         }
+        if let Some(metrics) = &app.metrics {
+            // an error, not a warning: without Prometheus nothing would read the endpoint, and a
+            // declaration that silently does nothing is the drift labc exists to prevent
+            need(view, "prometheus", "scraping metrics", metrics.span, errors);
+        }
         for route in &app.routes {
             need(
                 view,

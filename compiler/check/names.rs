@@ -122,6 +122,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             errors,
         );
     }
+    applications(view, errors);
     for secret in &site.secrets {
         unique(
             "secret key",
@@ -129,5 +130,52 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             secret.keys.iter().map(|k| (k.value.clone(), k.span)),
             errors,
         );
+    }
+}
+
+/// Apps and databases against the site's other Argo CD Applications: every Application is named
+/// in Argo CD's one namespace and written to `argocd/application-<name>.yaml`, so a shared name
+/// would make one overwrite the other. The platform's names come from the rendered releases
+/// (`stdlib::Platform`), the same the emitter writes.
+fn applications(view: &SiteView, errors: &mut Vec<Error>) {
+    let site = view.site;
+    let site_name = site.settings.name.as_str();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for used in view.components() {
+        if let Some(Ok(instances)) = view.platform.instances(used.name.as_str()) {
+            for instance in instances {
+                taken
+                    .entry(instance.application.clone())
+                    .or_insert_with(|| format!("component `{}`", used.name));
+            }
+        }
+    }
+    if !site_name.is_empty() {
+        let own = [
+            Some(("namespaces", "the site's namespaces")),
+            view.has("istio")
+                .then_some(("mesh", "the site's mesh configuration")),
+            Some(("root", "the site's root (app of apps)")),
+        ];
+        for (suffix, owner) in own.into_iter().flatten() {
+            taken
+                .entry(format!("{site_name}-{suffix}"))
+                .or_insert_with(|| owner.to_string());
+        }
+    }
+    let workloads = site
+        .apps
+        .iter()
+        .map(|a| ("app", &a.name))
+        .chain(site.databases.iter().map(|d| ("database", &d.name)));
+    for (kind, name) in workloads {
+        if let Some(owner) = taken.get(name.as_str()) {
+            errors.push(Error::ApplicationNameTaken {
+                kind,
+                name: name.to_string(),
+                owner: owner.clone(),
+                span: name.span,
+            });
+        }
     }
 }

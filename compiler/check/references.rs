@@ -169,6 +169,24 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 });
             }
         }
+        if let Some(metrics) = &app.metrics {
+            let ports: Vec<u16> = app.ports.iter().map(|p| p.number.value).collect();
+            let missing = match &metrics.port {
+                Some(port) => app
+                    .port(port.value)
+                    .is_none()
+                    .then_some((port.value, port.span)),
+                None => ports.is_empty().then_some((0, metrics.span)),
+            };
+            if let Some((port, span)) = missing {
+                errors.push(Error::UnknownPort {
+                    target: app.name.to_string(),
+                    port,
+                    ports: port_list(&ports),
+                    span,
+                });
+            }
+        }
         for probe in &app.probes {
             let port = match &probe.action {
                 ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } => Some(*port),

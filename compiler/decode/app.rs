@@ -2,8 +2,8 @@ use super::resources;
 use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
-use crate::model::value::{Cidr, Host, ImageRef, Name};
-use crate::model::{App, Egress, EgressTarget, Port, Protocol, SecretMount, Spanned, Use};
+use crate::model::value::{Cidr, Duration, Host, HttpPath, ImageRef, Name};
+use crate::model::{App, Egress, EgressTarget, Metrics, Port, Protocol, SecretMount, Spanned, Use};
 use kdl::KdlNode;
 
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
@@ -74,12 +74,14 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         egress: Vec::new(),
         secrets: Vec::new(),
         canary: None,
+        metrics: None,
         nodes: Vec::new(),
         user,
         exceptions: Vec::new(),
         span: view.span(),
     };
-    let (mut resources_seen, mut canary_seen, mut nodes_seen) = (None, None, None);
+    let (mut resources_seen, mut canary_seen, mut nodes_seen, mut metrics_seen) =
+        (None, None, None, None);
     for child in view.children(APP_CHILDREN, cx) {
         match child.name().value() {
             "port" => app.ports.extend(decode_port(child, cx)),
@@ -107,6 +109,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
             "secret" => app.secrets.extend(decode_secret_mount(child, cx)),
             "canary" if first_of(&mut canary_seen, child, cx) => {
                 app.canary = super::canary::decode(child, cx)
+            }
+            "metrics" if first_of(&mut metrics_seen, child, cx) => {
+                app.metrics = decode_metrics(child, cx)
             }
             "nodes" if first_of(&mut nodes_seen, child, cx) => app.nodes = names(child, cx),
             _ => {}
@@ -176,6 +181,51 @@ fn decode_port(node: &KdlNode, cx: &mut Cx) -> Option<Port> {
         name,
         number,
         protocol,
+    })
+}
+
+fn decode_metrics(node: &KdlNode, cx: &mut Cx) -> Option<Metrics> {
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 0,
+            args_text: "no arguments",
+            props: METRICS_PROPS,
+            block: false,
+        },
+        cx,
+    );
+    let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
+    let path = match v.prop("path") {
+        Some(e) => value::parsed(e, "path", "path", "\"/metrics\"", HttpPath::parse, cx)?.value,
+        None => HttpPath::parse(Metrics::DEFAULT_PATH).ok()?,
+    };
+    let interval = match v.prop("interval") {
+        Some(e) => {
+            value::parsed(
+                e,
+                "interval",
+                "scrape interval",
+                "\"30s\"",
+                |s| {
+                    // Prometheus scrapes at most once a second and has no sub-second intervals
+                    let d = Duration::parse(s)?;
+                    if d.as_millis() < 1000 || d.as_millis() % 1000 != 0 {
+                        return Err("a whole number of seconds, at least 1s".into());
+                    }
+                    Ok(d)
+                },
+                cx,
+            )?
+            .value
+        }
+        None => Duration::from_millis(Metrics::DEFAULT_INTERVAL_SECS * 1000),
+    };
+    Some(Metrics {
+        port,
+        path,
+        interval,
+        span: v.span(),
     })
 }
 

@@ -35,6 +35,7 @@ pub const APP_CHILDREN: &[&str] = &[
     "egress",
     "env",
     "exception",
+    "metrics",
     "nodes",
     "port",
     "probe",
@@ -43,6 +44,7 @@ pub const APP_CHILDREN: &[&str] = &[
     "secret",
     "uses",
 ];
+pub const METRICS_PROPS: &[&str] = &["port", "path", "interval"];
 pub const PORT_PROPS: &[&str] = &["name", "protocol"];
 pub const ENV_PROPS: &[&str] = &["secret", "key"];
 pub const PROBE_PROPS: &[&str] = &["http", "tcp", "port", "period", "delay"];
@@ -85,6 +87,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("gateway", GATEWAY_CHILDREN),
     ("app", APP_PROPS),
     ("app", APP_CHILDREN),
+    ("metrics", METRICS_PROPS),
     ("port", PORT_PROPS),
     ("env", ENV_PROPS),
     ("probe", PROBE_PROPS),

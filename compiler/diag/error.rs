@@ -8,6 +8,26 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum Error {
+    /// An app or database has the name of another Argo CD Application of the site: a platform
+    /// release's (`loki`, `falco-talon`, `argocd`…) or one labc names after the site
+    /// (`<site>-namespaces`, `<site>-mesh`, `<site>-root`).
+    ///
+    /// Every Application lives in Argo CD's namespace under its name and is written to
+    /// `out/argocd/application-<name>.yaml`, so one of the two would silently replace the
+    /// other and its objects would never sync. Rename the app or database.
+    #[error("{kind} `{name}` has the name of the Argo CD Application of {owner}")]
+    #[diagnostic(
+        code(labc::name::application_taken),
+        help("Argo CD Applications share one namespace and `out/argocd/`; rename the {kind}")
+    )]
+    ApplicationNameTaken {
+        kind: &'static str,
+        name: String,
+        owner: String,
+        #[label("also the Application of {owner}")]
+        span: SourceSpan,
+    },
+
     /// A canary weight is outside 1..=100.
     #[error("canary weight {weight} is outside 1..=100")]
     #[diagnostic(
@@ -802,7 +822,7 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A flow names a port its target does not expose.
+    /// A flow, route, probe or `metrics` names a port its app or database does not expose.
     #[error("`{target}` does not expose port {port}")]
     #[diagnostic(code(labc::reference::unknown_port), help("{target} exposes {ports}"))]
     UnknownPort {

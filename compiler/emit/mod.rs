@@ -13,6 +13,7 @@ mod exceptions;
 mod files;
 mod labels;
 mod mesh;
+mod metrics;
 mod namespace;
 mod network_policy;
 mod nodes;
@@ -67,8 +68,12 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) 
             authorization_policy::emit(site, name, ns, &flows, files);
         }
     };
+    let prometheus = has_component(site, "prometheus");
     let app = |app: &App, files: &mut Files| {
         workload::emit(site, app, files);
+        if prometheus {
+            metrics::emit(site, app, istio, files);
+        }
         if istio {
             routing::emit(site, app, files);
         }

@@ -102,7 +102,13 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
             EnvSource::Secret { .. } => None,
         })
         .collect();
-    let mut template_annotations = BTreeMap::new();
+    let mut template_annotations: BTreeMap<String, String> = super::metrics::annotations(
+        app,
+        super::has_component(site, "istio"),
+        super::has_component(site, "prometheus"),
+    )
+    .into_iter()
+    .collect();
     let config_name = format!("{name}-env");
     if !plain.is_empty() {
         // a hash of the settings in the pod template makes a settings change roll the pods

@@ -52,6 +52,40 @@ pub fn derive(site: &Site, catalog: &Catalog) -> Vec<Flow> {
             });
         }
     }
+    // Outside a mesh Prometheus reads an app's declared metrics port itself; in a mesh it reads
+    // the sidecar's merged metrics on METRICS_PORT (above), which include the app's.
+    if let Some(prometheus) = catalog
+        .get("prometheus")
+        .filter(|_| !has("istio") && has("prometheus"))
+    {
+        for app in &site.apps {
+            let Some(metrics) = &app.metrics else {
+                continue;
+            };
+            let Some(port) = metrics
+                .port
+                .map(|p| p.value)
+                .or_else(|| app.ports.first().map(|p| p.number.value))
+            else {
+                continue;
+            };
+            flows.push(Flow {
+                action: Action::Allow,
+                from: Peer::Namespace {
+                    name: prometheus.namespace.clone(),
+                },
+                to: Peer::Workload {
+                    name: app.name.to_string(),
+                    namespace: app.namespace.to_string(),
+                },
+                ports: vec![port],
+                methods: Vec::new(),
+                paths: Vec::new(),
+                hosts: Vec::new(),
+                origin: Origin::Metrics,
+            });
+        }
+    }
     for app in &site.apps {
         let me = Peer::Workload {
             name: app.name.to_string(),

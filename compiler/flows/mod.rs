@@ -80,8 +80,10 @@ pub enum Action {
 /// Which declaration a flow comes from, for people reading the table.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
-    /// Prometheus reading the sidecar's merged metrics, which canary analysis and dashboards
-    /// need; derived for every workload when the site has both `istio` and `prometheus`.
+    /// Prometheus reading metrics: in a mesh the sidecar's merged metrics (Envoy's, which
+    /// canary analysis and dashboards need, and the app's declared `metrics`), derived for every
+    /// workload when the site has both `istio` and `prometheus`; without a mesh the declared
+    /// `metrics` port of each app that has one.
     Metrics,
     Uses,
     Route,

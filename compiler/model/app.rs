@@ -17,6 +17,8 @@ pub struct App {
     pub egress: Vec<Egress>,
     pub secrets: Vec<SecretMount>,
     pub canary: Option<Canary>,
+    /// `metrics`: where the app serves Prometheus metrics.
+    pub metrics: Option<Metrics>,
     /// Nodes the app is restricted to; empty means any schedulable node.
     pub nodes: Vec<Spanned<Name>>,
     /// `user=`: the UID the container runs as; `None` means `App::DEFAULT_USER`.
@@ -181,6 +183,22 @@ pub struct Route {
 pub struct Cors {
     pub origins: Vec<Spanned<String>>,
     pub span: Span,
+}
+
+/// Where an app serves Prometheus metrics; with `prometheus` in the site a ServiceMonitor
+/// scrapes it (through the sidecar's merged metrics in a mesh, see `emit/metrics.rs`).
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    /// `port=`; `None` means the app's first port.
+    pub port: Option<Spanned<u16>>,
+    pub path: HttpPath,
+    pub interval: Duration,
+    pub span: Span,
+}
+
+impl Metrics {
+    pub const DEFAULT_PATH: &'static str = "/metrics";
+    pub const DEFAULT_INTERVAL_SECS: u64 = 30;
 }
 
 /// A flow from this app to another app or database: both sides' policies follow from it.
