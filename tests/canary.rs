@@ -103,3 +103,35 @@ fn analysis_queries_fall_back_to_a_passing_value_when_there_is_no_traffic_yet() 
         assert!(!fails, "{:?}: {fallback} fails {condition}", metric["name"]);
     }
 }
+
+#[test]
+fn the_analysis_reads_prometheus_in_the_namespace_its_component_has() {
+    let stdlib = labc::stdlib::STDLIB_FILES
+        .iter()
+        .find(|(name, _)| name.ends_with("/prometheus.kdl"))
+        .map(|(_, text)| *text)
+        .unwrap();
+    let moved = stdlib.replacen("namespace monitoring", "namespace observability", 1);
+    assert_ne!(moved, stdlib);
+    let files = labc::stdlib::STDLIB_FILES
+        .iter()
+        .map(|(n, t)| (*n, *t))
+        .chain([("components/prometheus.kdl", moved.as_str())]);
+    let catalog = labc::stdlib::Catalog::from_files(files).unwrap();
+    // the alert webhook Alertmanager reads moves with it
+    let seed = std::fs::read_to_string(root().join("site.kdl"))
+        .unwrap()
+        .replace(
+            "secret discord-webhook namespace=\"monitoring\"",
+            "secret discord-webhook namespace=\"observability\"",
+        );
+    let compiled = labc::compile("site.kdl", seed.as_bytes(), &catalog)
+        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
+    let template: Value =
+        serde_yaml::from_slice(&compiled.files.as_map()["apps/was/analysistemplate-was.yaml"])
+            .unwrap();
+    assert_eq!(
+        template["spec"]["metrics"][0]["provider"]["prometheus"]["address"],
+        "http://prometheus-operated.observability.svc.cluster.local:9090"
+    );
+}

@@ -10,6 +10,7 @@
 //! Rollout's notifications.
 
 use super::files::object_path;
+use super::wiring::Wiring;
 use super::{routing, workload, Files};
 use crate::model::{AlertChannel, App, Canary, Site, TrafficRouting};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -17,9 +18,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Where kube-prometheus-stack's operator serves Prometheus (the `prometheus` component's
-/// namespace; `prometheus-operated` is the Service the operator itself creates).
-const PROMETHEUS: &str = "http://prometheus-operated.monitoring.svc.cluster.local:9090";
 /// Seconds the old ReplicaSet keeps running after full promotion; Argo Rollouts' default, made
 /// explicit so that a reader of out/ sees it.
 const SCALE_DOWN_DELAY: u32 = 30;
@@ -159,7 +157,7 @@ struct Provider {
 
 #[derive(Serialize)]
 struct Prometheus {
-    address: &'static str,
+    address: String,
     query: String,
 }
 
@@ -196,7 +194,7 @@ fn selector() -> &'static str {
 /// releases make a condition that indexes `result[…]` an error (not a pass) on an empty result,
 /// whatever guards it, so each query falls back to a passing value with `or vector(…)`; a rate
 /// of zero over zero is NaN, which `isNaN` lets pass.
-fn metrics(canary: &Canary) -> Vec<Metric> {
+fn metrics(canary: &Canary, prometheus: &str) -> Vec<Metric> {
     let Some(analysis) = &canary.analysis else {
         return Vec::new();
     };
@@ -213,7 +211,7 @@ fn metrics(canary: &Canary) -> Vec<Metric> {
         name: "success-rate",
         provider: Provider {
             prometheus: Prometheus {
-                address: PROMETHEUS,
+                address: prometheus.to_string(),
                 query: format!(
                     "sum(rate(istio_requests_total{{{sel},response_code!~\"5..\"}}[{window}])) / sum(rate(istio_requests_total{{{sel}}}[{window}])) or vector(1)"
                 ),
@@ -231,7 +229,7 @@ fn metrics(canary: &Canary) -> Vec<Metric> {
             name: "latency-p99",
             provider: Provider {
                 prometheus: Prometheus {
-                    address: PROMETHEUS,
+                    address: prometheus.to_string(),
                     query: format!(
                         "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{{{sel}}}[{window}]))) or vector(0)"
                     ),
@@ -265,12 +263,16 @@ fn notifications(site: &Site) -> BTreeMap<String, String> {
 pub fn emit(
     site: &Site,
     app: &App,
-    canary: &Canary,
+    wiring: &Wiring,
     selector: LabelSelector,
     template: PodTemplateSpec,
     revision: &str,
     files: &mut Files,
 ) {
+    // the caller emits a Deployment for an app without canary steps
+    let Some(canary) = &app.canary else {
+        return;
+    };
     let name = app.name.as_str();
     let ns = app.namespace.as_str();
     let dir = workload::folder(name);
@@ -368,7 +370,7 @@ pub fn emit(
                     .into_iter()
                     .map(|name| Arg { name, value: None })
                     .collect(),
-                metrics: metrics(canary),
+                metrics: metrics(canary, &wiring.prometheus),
             },
         };
         files.object(object_path(&dir, "AnalysisTemplate", name), &template);

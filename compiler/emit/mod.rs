@@ -22,6 +22,7 @@ mod pod;
 mod quarantine;
 mod routing;
 pub mod secrets;
+mod wiring;
 mod workload;
 
 pub use application::WAVES_PER_LEVEL;
@@ -50,6 +51,7 @@ pub fn has_component(site: &Site, name: &str) -> bool {
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) -> Files {
+    let wiring = wiring::Wiring::new(catalog);
     let derived = crate::flows::derive(site, catalog);
     let istio = has_component(site, "istio");
     let flows = Flows::new(&derived, istio);
@@ -70,7 +72,7 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) 
     };
     let prometheus = has_component(site, "prometheus");
     let app = |app: &App, files: &mut Files| {
-        workload::emit(site, app, files);
+        workload::emit(site, app, &wiring, files);
         if prometheus {
             metrics::emit(site, app, istio, files);
         }

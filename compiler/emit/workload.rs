@@ -85,7 +85,7 @@ fn revision(app: &App, template: &PodTemplateSpec) -> String {
 /// Pod label Istio reads as the workload's revision in its metrics.
 pub const REVISION_LABEL: &str = "service.istio.io/canonical-revision";
 
-pub fn emit(site: &Site, app: &App, files: &mut Files) {
+pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut Files) {
     let name = app.name.as_str();
     let ns = app.namespace.as_str();
     let dir = folder(name);
@@ -235,9 +235,7 @@ pub fn emit(site: &Site, app: &App, files: &mut Files) {
         ..Default::default()
     };
     match &app.canary {
-        Some(canary) => {
-            super::canary::emit(site, app, canary, selector, template, &revision, files)
-        }
+        Some(_) => super::canary::emit(site, app, wiring, selector, template, &revision, files),
         None => {
             let mut metadata = meta(name, ns, name, site);
             super::exceptions::annotate(&mut metadata, &app.exceptions);
