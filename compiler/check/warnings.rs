@@ -6,6 +6,19 @@ use crate::model::EnvSource;
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
+    for used in view.components() {
+        let caveat = view
+            .catalog
+            .get(used.name.as_str())
+            .and_then(|d| d.caveat.as_ref());
+        if let Some(caveat) = caveat {
+            errors.push(Error::ComponentCaveat {
+                component: used.name.to_string(),
+                caveat: caveat.clone(),
+                span: used.name.span,
+            });
+        }
+    }
     for app in &site.apps {
         if app.image.tag() == Some("latest") {
             errors.push(Error::LatestTag {

@@ -72,6 +72,25 @@ pub enum Error {
         other_span: SourceSpan,
     },
 
+    /// The site uses a component whose file says it needs work by hand before it runs, such as
+    /// Wazuh's upstream kustomize tree, which cannot sync without certificates its repository
+    /// leaves out. The build goes on: the warning is there so that nobody finds out from a
+    /// failed sync. Vendor what the caveat names and point the component at it with a
+    /// `components/<name>.kdl` of the site's own (which replaces the stdlib file, caveat
+    /// included).
+    #[error("`{component}` needs work by hand before it runs: {caveat}")]
+    #[diagnostic(
+        code(labc::component::caveat),
+        severity(Warning),
+        help("do what the caveat says, then point `{component}` at the result with a `components/{component}.kdl` of the site's own, which replaces the stdlib file and this warning; see docs/components.md")
+    )]
+    ComponentCaveat {
+        component: String,
+        caveat: String,
+        #[label("used here")]
+        span: SourceSpan,
+    },
+
     /// A stdlib component needs another component the site does not have.
     #[error("`{component}` needs `{needs}`, which the site does not have")]
     #[diagnostic(

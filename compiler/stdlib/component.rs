@@ -47,6 +47,9 @@ pub struct Component {
     pub releases: Vec<Release>,
     /// Argo CD sync options beyond the defaults, e.g. `ServerSideApply=true` for huge CRDs.
     pub sync_options: Vec<String>,
+    /// What a site using the component must do by hand before it works, said as a warning
+    /// wherever the site uses it (Wazuh's upstream tree, for one, cannot sync as it is).
+    pub caveat: Option<String>,
     /// The file that defined it as the catalog was given it (`stdlib/components/<name>.kdl`,
     /// or a path to the site's own `components/<name>.kdl`), for `labc why`.
     pub file: String,
@@ -68,6 +71,7 @@ impl Component {
 
 const CHILDREN: &[&str] = &[
     "after",
+    "caveat",
     "chart",
     "description",
     "git",
@@ -158,6 +162,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         settings: Vec::new(),
         releases: Vec::new(),
         sync_options: Vec::new(),
+        caveat: None,
         file: String::new(),
     };
     let mut values = None;
@@ -188,6 +193,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
             }
             "description" => component.description = one_string(child, cx).unwrap_or_default(),
             "storage-class" => component.storage_class = one_string(child, cx),
+            "caveat" => component.caveat = one_string(child, cx),
             "requires" => component.requires.extend(words(child, cx)),
             "after" => component.after.extend(words(child, cx)),
             "chart" => {

@@ -18,7 +18,9 @@ pub fn page(catalog: &Catalog) -> String {
          naming it in a `layer` block, with settings as properties (`loki retention=\"7d\"`) or, \
          for lists, as a child node (`outputs loki discord`); a setting left out takes its \
          default. A site can add or replace components with its own `components/<name>.kdl` \
-         beside `site.kdl` (see [architecture.md](architecture.md#the-stdlib)).\n\n\
+         beside `site.kdl` (see [architecture.md](architecture.md#the-stdlib)); that is also \
+         how a site points a component whose row \"before it runs\" asks for work by hand at \
+         the vendored result.\n\n\
          | component | layer | namespace | chart or source | version |\n\
          | --- | --- | --- | --- | --- |\n",
     );
@@ -117,6 +119,10 @@ fn component(text: &mut String, c: &Component) {
         let _ = writeln!(text, "| sync options | {} |", words(&c.sync_options));
     }
     let _ = writeln!(text, "| defined in | `{}` |", c.file);
+    if let Some(caveat) = &c.caveat {
+        // a warning on every site that uses it (`labc::component::caveat`)
+        let _ = writeln!(text, "| before it runs | {} |", caveat.replace('|', "\\|"));
+    }
     if c.settings.is_empty() {
         let _ = writeln!(text, "\nNo settings.");
         return;
