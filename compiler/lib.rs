@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 mod compile;
+mod cores;
 pub mod decode;
 pub mod diag;
 pub mod diff;

@@ -85,9 +85,7 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) 
         database::emit(site, db, files);
         policies(db.name.as_str(), db.namespace.as_str(), files);
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = crate::cores::cores().min(8);
     let chunk = site.apps.len().div_ceil(threads).max(64);
     let mut files = std::thread::scope(|scope| {
         let handles: Vec<_> = site

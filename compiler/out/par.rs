@@ -20,8 +20,7 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let threads = crate::cores::cores()
         .min(MAX_THREADS)
         .min(items.len() / MIN_PER_THREAD)
         .max(1);

@@ -255,7 +255,7 @@ pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
 pub fn scan_files(files: &Files) -> Vec<Located> {
     // every byte of out/ is read here, so the files are scanned on all cores
     let files: Vec<(&String, &Vec<u8>)> = files.as_map().iter().collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::cores::cores();
     let chunk = files.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = files

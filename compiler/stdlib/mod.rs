@@ -51,7 +51,7 @@ impl Catalog {
         let files: Vec<(&str, &str)> = files.into_iter().collect();
         // the kdl parser is the slowest part of a small build, so the files are parsed on all
         // cores; results are merged in file order, keeping later files' overrides
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = crate::cores::cores();
         let chunk = files.len().div_ceil(threads).max(1);
         let parts: Vec<Vec<(Vec<Component>, Vec<Located>)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = files

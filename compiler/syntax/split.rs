@@ -42,7 +42,7 @@ fn boundaries(text: &str, keywords: &[&str]) -> Vec<usize> {
 /// Parses `text` in parallel parts if it is large; `None` when it is small, cannot be split, or
 /// any part fails (the caller then parses the whole file and reports its errors).
 pub fn parse_parallel(text: &str, keywords: &[&str]) -> Option<KdlDocument> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::cores::cores();
     if text.len() < MIN_SPLIT || threads < 2 {
         return None;
     }
@@ -152,7 +152,7 @@ mod tests {
         }
         let whole = KdlDocument::parse(&text).unwrap();
         let split = parse_parallel(&text, &["app", "site"]);
-        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        if crate::cores::cores() < 2 {
             return;
         }
         let split = split.expect("large enough to split");
