@@ -13,7 +13,7 @@ pub mod value;
 
 pub use app::{
     Analysis, App, Canary, CanaryStep, Cors, Egress, EgressTarget, EnvSource, EnvVar, HttpMethod,
-    Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route, SecretMount,
+    Language, Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route, SecretMount,
     TrafficRouting, Use,
 };
 pub use database::{Database, Engine, Storage};
