@@ -15,6 +15,7 @@ mod flows;
 mod fmt;
 mod good_sites;
 mod graph;
+mod instrumentation;
 mod init;
 mod kubeadm;
 mod platform_values;
