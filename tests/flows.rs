@@ -686,7 +686,10 @@ fn an_instrumented_app_may_send_traces_to_tempo_on_otlp_http_and_no_other_app_ma
     let pods = out.pods();
     let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
     let tempo = tempo_pod();
-    assert!(site.apps.iter().any(|a| a.name.as_str() == "was" && a.instrument.is_some()));
+    assert!(site
+        .apps
+        .iter()
+        .any(|a| a.name.as_str() == "was" && a.instrument.is_some()));
     assert!(cilium(&out, pod("was"), &Peer::Pod(&tempo), 4318, "to"));
     // only the OTLP/HTTP port the Instrumentation names, not gRPC nor Tempo's query API
     assert!(!cilium(&out, pod("was"), &Peer::Pod(&tempo), 4317, "to"));
@@ -700,8 +703,13 @@ fn an_instrumented_app_may_send_traces_to_tempo_on_otlp_http_and_no_other_app_ma
     }
     // `labc flows` shows it
     let derived = labc::flows::derive(&site, &catalog());
-    assert!(derived.iter().any(|f| f.from.workload() == Some(("was", "blog"))
-        && f.to == labc::flows::Peer::Namespace { name: "monitoring".into() }
-        && f.ports == [4318]
-        && f.origin == labc::flows::Origin::Traces));
+    assert!(derived
+        .iter()
+        .any(|f| f.from.workload() == Some(("was", "blog"))
+            && f.to
+                == labc::flows::Peer::Namespace {
+                    name: "monitoring".into()
+                }
+            && f.ports == [4318]
+            && f.origin == labc::flows::Origin::Traces));
 }

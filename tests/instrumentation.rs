@@ -42,7 +42,9 @@ fn the_seeds_api_exports_to_tempos_service_through_the_instrumentation_its_pods_
     // the endpoint's host is the Service of the tempo release, in the namespace its
     // Application deploys it to
     let tempo = find(&objects, "Application", "tempo");
-    let release = tempo["spec"]["source"]["helm"]["releaseName"].as_str().unwrap();
+    let release = tempo["spec"]["source"]["helm"]["releaseName"]
+        .as_str()
+        .unwrap();
     let namespace = tempo["spec"]["destination"]["namespace"].as_str().unwrap();
     assert_eq!(
         namespace,
@@ -79,9 +81,10 @@ fn the_seeds_api_exports_to_tempos_service_through_the_instrumentation_its_pods_
     let web = find(&objects, "Rollout", "web");
     assert!(web["spec"]["template"]["metadata"]["annotations"]
         .as_mapping()
-        .is_none_or(|m| !m
-            .keys()
-            .any(|k| k.as_str().unwrap().starts_with("instrumentation.opentelemetry.io/"))));
+        .is_none_or(|m| !m.keys().any(|k| k
+            .as_str()
+            .unwrap()
+            .starts_with("instrumentation.opentelemetry.io/"))));
     assert!(wave(&objects, "was") > wave(&objects, "otel"));
 }
 
