@@ -666,3 +666,50 @@ fn prometheus_scrapes_an_apps_metrics_port_without_a_mesh_and_nothing_more() {
     ));
     assert_eq!(scrape_port(&out, "front"), None);
 }
+
+/// Tempo's pods as the tempo chart runs them: outside the mesh, in the component's namespace.
+fn tempo_pod() -> Pod {
+    Pod {
+        labels: BTreeMap::from([
+            ("app.kubernetes.io/name".to_string(), "tempo".to_string()),
+            (NS.to_string(), "monitoring".to_string()),
+        ]),
+        namespace: "monitoring".into(),
+        principal: String::new(),
+        name: "tempo".into(),
+    }
+}
+
+#[test]
+fn an_instrumented_app_may_send_traces_to_tempo_on_otlp_http_and_no_other_app_may() {
+    let (site, out) = compile("site.kdl");
+    let pods = out.pods();
+    let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
+    let tempo = tempo_pod();
+    assert!(site
+        .apps
+        .iter()
+        .any(|a| a.name.as_str() == "was" && a.instrument.is_some()));
+    assert!(cilium(&out, pod("was"), &Peer::Pod(&tempo), 4318, "to"));
+    // only the OTLP/HTTP port the Instrumentation names, not gRPC nor Tempo's query API
+    assert!(!cilium(&out, pod("was"), &Peer::Pod(&tempo), 4317, "to"));
+    assert!(!cilium(&out, pod("was"), &Peer::Pod(&tempo), 3200, "to"));
+    // apps without `instrument` (and the database) get no way to Tempo
+    for name in ["web", "mysql"] {
+        assert!(
+            !cilium(&out, pod(name), &Peer::Pod(&tempo), 4318, "to"),
+            "{name} reaches Tempo"
+        );
+    }
+    // `labc flows` shows it
+    let derived = labc::flows::derive(&site, &catalog());
+    assert!(derived
+        .iter()
+        .any(|f| f.from.workload() == Some(("was", "blog"))
+            && f.to
+                == labc::flows::Peer::Namespace {
+                    name: "monitoring".into()
+                }
+            && f.ports == [4318]
+            && f.origin == labc::flows::Origin::Traces));
+}

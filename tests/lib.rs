@@ -16,6 +16,7 @@ mod fmt;
 mod good_sites;
 mod graph;
 mod init;
+mod instrumentation;
 mod kubeadm;
 mod platform_values;
 mod schema;

@@ -1,9 +1,10 @@
 //! Features of apps and of the site that only work when another layer provides something:
-//! canary delivery, traffic routing, analysis, routes, sealed secrets and pod isolation.
+//! canary delivery, traffic routing, analysis, metrics, auto-instrumentation, routes, sealed
+//! secrets and pod isolation.
 
 use super::SiteView;
 use crate::diag::Error;
-use crate::model::{Span, TrafficRouting};
+use crate::model::{SettingValue, Span, TrafficRouting};
 
 fn need(
     view: &SiteView,
@@ -51,6 +52,31 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             // an error, not a warning: without Prometheus nothing would read the endpoint, and a
             // declaration that silently does nothing is the drift labc exists to prevent
             need(view, "prometheus", "scraping metrics", metrics.span, errors);
+        }
+        if let Some(language) = &app.instrument {
+            need(view, "otel", "auto-instrumentation", language.span, errors);
+            if view.has("otel") {
+                let listed = match view.setting("otel", "instrument") {
+                    Some(SettingValue::List(items)) => items,
+                    _ => Vec::new(),
+                };
+                let word = language.value.as_str();
+                if !listed.iter().any(|l| l == word) {
+                    errors.push(Error::InstrumentLanguageNotListed {
+                        language: word.to_string(),
+                        listed: if listed.is_empty() {
+                            "no language yet".to_string()
+                        } else {
+                            listed
+                                .iter()
+                                .map(|l| format!("`{l}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        },
+                        span: language.span,
+                    });
+                }
+            }
         }
         for route in &app.routes {
             need(

@@ -3,7 +3,9 @@ use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Cidr, Duration, Host, HttpPath, ImageRef, Name};
-use crate::model::{App, Egress, EgressTarget, Metrics, Port, Protocol, SecretMount, Spanned, Use};
+use crate::model::{
+    App, Egress, EgressTarget, Language, Metrics, Port, Protocol, SecretMount, Spanned, Use,
+};
 use kdl::KdlNode;
 
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
@@ -60,6 +62,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         .prop("user")
         .and_then(|e| value::integer(e, "user", 1, i128::from(i32::MAX), cx))
         .map(|u| Spanned::new(u.value as u32, u.span));
+    let instrument = view
+        .prop("instrument")
+        .and_then(|e| value::word(e, "instrumented language", Language::ALL, cx));
     let mut app = App {
         name,
         namespace,
@@ -75,6 +80,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         secrets: Vec::new(),
         canary: None,
         metrics: None,
+        instrument,
         nodes: Vec::new(),
         user,
         exceptions: Vec::new(),

@@ -29,7 +29,7 @@ pub const NIC_PROPS: &[&str] = &["power-saving"];
 pub const LAYER_CHILDREN: &[&str] = &["gateway"];
 pub const GATEWAY_CHILDREN: &[&str] = &["host"];
 
-pub const APP_PROPS: &[&str] = &["image", "namespace", "replicas", "user"];
+pub const APP_PROPS: &[&str] = &["image", "instrument", "namespace", "replicas", "user"];
 pub const APP_CHILDREN: &[&str] = &[
     "canary",
     "egress",

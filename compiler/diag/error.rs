@@ -241,6 +241,24 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// An app asks to be auto-instrumented in a language the site's `otel` component does not
+    /// list in its `instrument` setting.
+    ///
+    /// The `instrument` setting says which languages the site means to auto-instrument; an app's
+    /// `instrument=` must be one of them, so that a language is turned on in one visible place
+    /// and not by any app on its own.
+    #[error("`{language}` is not in the `instrument` setting of `otel`")]
+    #[diagnostic(
+        code(labc::require::instrument_language),
+        help("add `{language}` to `otel {{ instrument … }}`; the site instruments {listed}")
+    )]
+    InstrumentLanguageNotListed {
+        language: String,
+        listed: String,
+        #[label("this language")]
+        span: SourceSpan,
+    },
+
     /// A setting of a stdlib component is set to a value of the wrong type.
     #[error("setting `{setting}` of `{component}` expects {expected}: {reason}")]
     #[diagnostic(

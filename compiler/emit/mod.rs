@@ -11,6 +11,7 @@ mod database;
 mod default_deny;
 mod exceptions;
 mod files;
+mod instrumentation;
 mod labels;
 mod mesh;
 mod metrics;
@@ -73,6 +74,8 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) 
     let prometheus = has_component(site, "prometheus");
     let app = |app: &App, files: &mut Files| {
         workload::emit(site, app, &wiring, files);
+        // the checker has made sure `instrument=` comes with `otel`
+        instrumentation::emit(site, app, &wiring, files);
         if prometheus {
             metrics::emit(site, app, istio, files);
         }

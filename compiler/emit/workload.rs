@@ -108,6 +108,7 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         super::has_component(site, "prometheus"),
     )
     .into_iter()
+    .chain(super::instrumentation::annotations(app))
     .collect();
     let config_name = format!("{name}-env");
     if !plain.is_empty() {

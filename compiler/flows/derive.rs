@@ -1,4 +1,4 @@
-use super::{Action, Flow, Origin, Peer, METRICS_PORT};
+use super::{Action, Flow, Origin, Peer, METRICS_PORT, OTLP_HTTP_PORT};
 use crate::model::{EgressTarget, Endpoint, HttpMethod, PolicyAction, Site};
 use crate::stdlib::Catalog;
 use std::collections::BTreeMap;
@@ -83,6 +83,28 @@ pub fn derive(site: &Site, catalog: &Catalog) -> Vec<Flow> {
                 paths: Vec::new(),
                 hosts: Vec::new(),
                 origin: Origin::Metrics,
+            });
+        }
+    }
+    // An auto-instrumented app's agent sends its spans to Tempo's OTLP/HTTP receiver. Tempo is a
+    // platform component: labc writes no policy for its namespace, so only the app's egress is
+    // opened here. The checker has made sure `instrument=` comes with `otel`, which needs `tempo`.
+    if let Some(tempo) = catalog.get("tempo").filter(|_| has("otel") && has("tempo")) {
+        for app in site.apps.iter().filter(|a| a.instrument.is_some()) {
+            flows.push(Flow {
+                action: Action::Allow,
+                from: Peer::Workload {
+                    name: app.name.to_string(),
+                    namespace: app.namespace.to_string(),
+                },
+                to: Peer::Namespace {
+                    name: tempo.namespace.clone(),
+                },
+                ports: vec![OTLP_HTTP_PORT],
+                methods: Vec::new(),
+                paths: Vec::new(),
+                hosts: Vec::new(),
+                origin: Origin::Traces,
             });
         }
     }

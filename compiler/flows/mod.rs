@@ -18,6 +18,9 @@ pub const GATEWAY_NAMESPACE: &str = "istio-ingress";
 /// The port where the Istio sidecar serves the pod's merged Prometheus metrics.
 pub const METRICS_PORT: u16 = 15020;
 
+/// Tempo's OTLP/HTTP receiver port, where auto-instrumented apps send their traces.
+pub const OTLP_HTTP_PORT: u16 = 4318;
+
 /// One end of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Peer {
@@ -85,6 +88,8 @@ pub enum Origin {
     /// workload when the site has both `istio` and `prometheus`; without a mesh the declared
     /// `metrics` port of each app that has one.
     Metrics,
+    /// An auto-instrumented app (`instrument=`) sending its traces to Tempo's OTLP receiver.
+    Traces,
     Uses,
     Route,
     Egress {
@@ -99,6 +104,7 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Origin::Metrics => f.write_str("metrics scrape"),
+            Origin::Traces => f.write_str("traces"),
             Origin::Uses => f.write_str("uses"),
             Origin::Route => f.write_str("route"),
             Origin::Egress { why } => write!(f, "egress: {why}"),

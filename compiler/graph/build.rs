@@ -147,6 +147,16 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
                 );
             }
         }
+        // the Instrumentation is a custom resource of the operator's CRD, and the operator's
+        // webhook must be up to inject the agent when the app's pods are created
+        if let Some(language) = &app.instrument {
+            b.edge(
+                me,
+                "otel",
+                "it is auto-instrumented by the OpenTelemetry operator".into(),
+                language.span,
+            );
+        }
         let uses_secrets = !app.secrets.is_empty()
             || app
                 .env

@@ -19,6 +19,8 @@ pub struct App {
     pub canary: Option<Canary>,
     /// `metrics`: where the app serves Prometheus metrics.
     pub metrics: Option<Metrics>,
+    /// `instrument=`: the language the OpenTelemetry operator auto-instruments the app in.
+    pub instrument: Option<Spanned<Language>>,
     /// Nodes the app is restricted to; empty means any schedulable node.
     pub nodes: Vec<Spanned<Name>>,
     /// `user=`: the UID the container runs as; `None` means `App::DEFAULT_USER`.
@@ -183,6 +185,37 @@ pub struct Route {
 pub struct Cors {
     pub origins: Vec<Spanned<String>>,
     pub span: Span,
+}
+
+/// A language the OpenTelemetry operator can auto-instrument, as the `otel` component's
+/// `instrument` setting lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Language {
+    Dotnet,
+    Go,
+    Java,
+    Nodejs,
+    Python,
+}
+
+impl Language {
+    pub const ALL: &'static [(&'static str, Language)] = &[
+        ("dotnet", Language::Dotnet),
+        ("go", Language::Go),
+        ("java", Language::Java),
+        ("nodejs", Language::Nodejs),
+        ("python", Language::Python),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Dotnet => "dotnet",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::Nodejs => "nodejs",
+            Language::Python => "python",
+        }
+    }
 }
 
 /// Where an app serves Prometheus metrics; with `prometheus` in the site a ServiceMonitor

@@ -13,8 +13,8 @@ pub mod value;
 
 pub use app::{
     Analysis, App, Canary, CanaryStep, Cors, Egress, EgressTarget, EnvSource, EnvVar, HttpMethod,
-    Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route, SecretMount,
-    TrafficRouting, Use,
+    Language, Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route,
+    SecretMount, TrafficRouting, Use,
 };
 pub use database::{Database, Engine, Storage};
 pub use exception::Exception;
