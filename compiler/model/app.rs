@@ -192,7 +192,6 @@ pub struct Cors {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Language {
     Dotnet,
-    Go,
     Java,
     Nodejs,
     Python,
@@ -201,7 +200,6 @@ pub enum Language {
 impl Language {
     pub const ALL: &'static [(&'static str, Language)] = &[
         ("dotnet", Language::Dotnet),
-        ("go", Language::Go),
         ("java", Language::Java),
         ("nodejs", Language::Nodejs),
         ("python", Language::Python),
@@ -210,7 +208,6 @@ impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Dotnet => "dotnet",
-            Language::Go => "go",
             Language::Java => "java",
             Language::Nodejs => "nodejs",
             Language::Python => "python",
