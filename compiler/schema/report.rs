@@ -60,6 +60,10 @@ pub fn diagnostics(files: &Files, site_crds: &SiteCrds, site: &Site) -> Vec<Erro
             violations = &revalidated;
             crd = file;
         }
+        if violations.is_empty() {
+            continue;
+        }
+        // looked up only for an object that breaks its schema: the search is by name
         let span = declaration(site, &checked.path);
         errors.extend(violations.iter().map(|v| Error::CustomResourceSchema {
             object: checked.identity.describe(),

@@ -190,41 +190,52 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
 }
 
 /// Adds each random-looking word of `bytes` that no other finding covers. A path or URL is many
-/// words, so each part between slashes is judged on its own; only a part as long as a key can
-/// be one, so the loop only counts the length of the current part and looks closer at a long
-/// one.
+/// words, so each part between slashes is judged on its own. Only a part as long as a key can be
+/// one, which lets the scan skip ahead: if the byte `MIN_RANDOM_LEN - 1` ahead is not part of a
+/// word, no long enough part starts before it, so most of `out/` is looked at one byte in twenty.
 fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
     let shapes = found.len();
-    let mut part_start = 0;
-    // one past the end, so that the last part is judged too
-    for i in 0..=bytes.len() {
-        let c = bytes.get(i).copied();
-        if c.is_some_and(|c| WORD[c as usize] && c != b'/') {
+    let part = |c: u8| WORD[c as usize] && c != b'/';
+    // invariant: `i` is 0 or follows a byte that is not part of a word
+    let mut i = 0;
+    while i + MIN_RANDOM_LEN <= bytes.len() {
+        let probe = i + MIN_RANDOM_LEN - 1;
+        if !part(bytes[probe]) {
+            i = probe + 1;
             continue;
         }
-        if i - part_start >= MIN_RANDOM_LEN && looks_random(&bytes[part_start..i]) {
-            // the whole word around the part, slashes included, is what the shapes are
-            // compared with
-            let word_start = bytes[..part_start]
-                .iter()
-                .rposition(|c| !WORD[*c as usize])
-                .map_or(0, |p| p + 1);
-            let word_end = bytes[i..]
-                .iter()
-                .position(|c| !WORD[*c as usize])
-                .map_or(bytes.len(), |p| i + p);
-            let covered = found[..shapes]
-                .iter()
-                .any(|f| f.start < word_end && word_start < f.start + f.len);
-            if !covered {
-                found.push(Finding {
-                    what: "a random key or token",
-                    start: part_start,
-                    len: i - part_start,
-                });
-            }
+        let start = bytes[i..probe]
+            .iter()
+            .rposition(|c| !part(*c))
+            .map_or(i, |p| i + p + 1);
+        let end = bytes[probe..]
+            .iter()
+            .position(|c| !part(*c))
+            .map_or(bytes.len(), |p| probe + p);
+        i = end + 1;
+        if end - start < MIN_RANDOM_LEN || !looks_random(&bytes[start..end]) {
+            continue;
         }
-        part_start = i + 1;
+        // the whole word around the part, slashes included, is what the shapes are compared
+        // with
+        let word_start = bytes[..start]
+            .iter()
+            .rposition(|c| !WORD[*c as usize])
+            .map_or(0, |p| p + 1);
+        let word_end = bytes[end..]
+            .iter()
+            .position(|c| !WORD[*c as usize])
+            .map_or(bytes.len(), |p| end + p);
+        let covered = found[..shapes]
+            .iter()
+            .any(|f| f.start < word_end && word_start < f.start + f.len);
+        if !covered {
+            found.push(Finding {
+                what: "a random key or token",
+                start,
+                len: end - start,
+            });
+        }
     }
 }
 
@@ -349,6 +360,51 @@ mod tests {
         // at the very end of the text too
         assert_eq!(what("Zx81qLp0Vb7NwT3yKc5HdR2m"), ["a random key or token"]);
         assert!(scan_text("Zx81qLp0Vb7NwT3yKc5HdR2m", false).is_empty());
+    }
+
+    /// The skipping scan finds exactly the long parts a byte-by-byte scan finds.
+    #[test]
+    fn skipping_ahead_misses_no_long_part() {
+        let naive = |text: &str| -> Vec<(usize, usize)> {
+            let bytes = text.as_bytes();
+            let mut out = Vec::new();
+            let mut start = 0;
+            for i in 0..=bytes.len() {
+                let inside = bytes
+                    .get(i)
+                    .is_some_and(|c| WORD[*c as usize] && *c != b'/');
+                if !inside {
+                    if i - start >= MIN_RANDOM_LEN && looks_random(&bytes[start..i]) {
+                        out.push((start, i - start));
+                    }
+                    start = i + 1;
+                }
+            }
+            out
+        };
+        let token = "Zx81qLp0Vb7NwT3yKc5HdR2m";
+        let mut texts = vec![
+            token.to_string(),
+            format!("a/{token}"),
+            format!("{token}/b"),
+        ];
+        // every offset and neighbour, so that probes land everywhere around a token
+        for pad in 0..45 {
+            for sep in [" ", "/", "\n", ": ", "-"] {
+                texts.push(format!(
+                    "{}{sep}{token}{sep}{}",
+                    "x".repeat(pad),
+                    "y".repeat(pad % 7)
+                ));
+                texts.push(format!("{}{token}{}", "ab ".repeat(pad), sep));
+            }
+        }
+        for text in texts {
+            let mut found = Vec::new();
+            random_words(text.as_bytes(), &mut found);
+            let got: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.len)).collect();
+            assert_eq!(got, naive(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -133,7 +133,10 @@ fn enclosing(nodes: &[KdlNode], span: Span) -> Option<Span> {
         outer.offset() <= span.offset()
             && span.offset() + span.len() <= outer.offset() + outer.len()
     };
-    let node = nodes.iter().find(|n| inside(n.span()))?;
+    // nodes come in file order: the last one starting at or before the span is the only one
+    // that can hold it (a binary search, since every file of `out/` asks)
+    let at = nodes.partition_point(|n| n.span().offset() <= span.offset());
+    let node = nodes.get(at.checked_sub(1)?).filter(|n| inside(n.span()))?;
     node.children()
         .and_then(|children| enclosing(children.nodes(), span))
         .or(Some(node.span()))

@@ -45,11 +45,16 @@ pub fn render(map: &SourceMap) -> String {
 
 /// A field without the separators: names in the site are checked, but a site's own component
 /// file may be called anything.
-fn clean(field: &str) -> String {
+fn clean(field: &str) -> std::borrow::Cow<'_, str> {
+    // nearly always already clean: a line per file of `out/` is written with several fields
+    if !field.chars().any(char::is_control) {
+        return field.into();
+    }
     field
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// A line of a source map that is not what `render` writes.
