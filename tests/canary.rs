@@ -1,27 +1,8 @@
 //! Canary delivery on the emitted objects: the Rollout manages every route that carries the
 //! app's traffic, and the analysis queries never come back empty.
 
-use crate::support::{catalog, root};
+use crate::support::{compile_objects as objects, find, root};
 use serde_yaml::Value;
-
-fn objects(site: &str) -> Vec<Value> {
-    let compiled = labc::compile("site.kdl", site.as_bytes(), &catalog())
-        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
-    compiled
-        .files
-        .as_map()
-        .iter()
-        .filter(|(path, _)| path.starts_with("apps/"))
-        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
-        .collect()
-}
-
-fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    objects
-        .iter()
-        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
-}
 
 #[test]
 fn every_port_of_a_canary_app_is_split_in_the_mesh_and_managed_by_its_rollout() {

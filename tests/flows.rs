@@ -2,7 +2,7 @@
 //! emitted CiliumNetworkPolicies and AuthorizationPolicies read back from YAML, with a small
 //! evaluator of their semantics, not on the model that produced them.
 
-use crate::support::{catalog, root};
+use crate::support::{api_objects, catalog, root};
 use labc::model::{EgressTarget, Endpoint, HttpMethod, PolicyAction, Site};
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -233,14 +233,7 @@ fn compile(path: &str) -> (Site, Out) {
         .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
     let parsed = labc::syntax::parse("site.kdl", &bytes).unwrap_or_else(|_| panic!());
     let (site, _) = labc::decode::decode(&parsed.document, &catalog);
-    // Kubernetes objects only: node scripts and kubeadm configurations are not API objects
-    let objects = compiled
-        .files
-        .as_map()
-        .iter()
-        .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
-        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
-        .collect();
+    let objects = api_objects(compiled.files.as_map());
     (site, Out { objects })
 }
 

@@ -2,27 +2,8 @@
 //! the tempo component's Service, the pod template names that Instrumentation, and the app's
 //! Application syncs after the operator's.
 
-use crate::support::{catalog, root};
+use crate::support::{catalog, compile_objects as objects, find, root};
 use serde_yaml::Value;
-
-fn objects(site: &str) -> Vec<Value> {
-    let compiled = labc::compile("site.kdl", site.as_bytes(), &catalog())
-        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
-    compiled
-        .files
-        .as_map()
-        .iter()
-        .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
-        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
-        .collect()
-}
-
-fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    objects
-        .iter()
-        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
-}
 
 fn wave(objects: &[Value], application: &str) -> i64 {
     find(objects, "Application", application)["metadata"]["annotations"]

@@ -5,7 +5,7 @@
 // most fields exist to be accepted, not read
 #![allow(dead_code)]
 
-use crate::support::{catalog, display_name, out_text, root};
+use crate::support::{catalog, display_name, good_sites, out_text, root};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -178,14 +178,8 @@ fn documents(path: &str, text: &str) -> Vec<Document> {
 
 /// Every site that compiles: the seed, the fixtures and the bats site.
 fn sites() -> Vec<std::path::PathBuf> {
-    let mut sites = vec![root().join("site.kdl"), root().join("tests/nodes/site.kdl")];
-    let mut fixtures: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/ok"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path().join("site.kdl"))
-        .collect();
-    fixtures.sort();
-    sites.extend(fixtures);
+    let mut sites = good_sites();
+    sites.push(root().join("tests/nodes/site.kdl"));
     sites
 }
 

@@ -1,7 +1,7 @@
 //! The embedded CRD schemas and the check of every custom resource labc writes against them
 //! (`compiler/schema/`): what it catches, with which field path, and that real sites pass.
 
-use crate::support::{catalog, display_name, root};
+use crate::support::{catalog, display_name, good_sites, root};
 use labc::schema::{
     embedded_schema, identity, validate, Lookup, SiteCrds, EMBEDDED_FILES, EMBEDDED_KINDS,
 };
@@ -211,14 +211,7 @@ fn compile_site(
 /// went through the check: a kind without an embedded CRD would escape it.
 #[test]
 fn every_custom_resource_of_the_good_sites_is_checked_and_valid() {
-    let mut sites = vec![root().join("site.kdl")];
-    let mut fixtures: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/ok"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path().join("site.kdl"))
-        .collect();
-    fixtures.sort();
-    sites.extend(fixtures);
+    let sites = good_sites();
     let catalog = catalog();
     for site in sites {
         let compiled = compile_site(&site, &catalog).unwrap_or_else(|e| panic!("{e}"));

@@ -2,24 +2,12 @@
 //! maps to its declaration, a comment edit changes the map and never an object, and `why`
 //! answers from the committed map or says why it cannot.
 
-use crate::support::{catalog, display_name, labc, root};
+use crate::support::{catalog, display_name, good_sites, labc, root};
 use labc::sources::{SourceMap, SOURCES_NAME};
-
-fn sites() -> Vec<std::path::PathBuf> {
-    let mut sites = vec![root().join("site.kdl")];
-    let mut fixtures: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/ok"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path().join("site.kdl"))
-        .collect();
-    fixtures.sort();
-    sites.extend(fixtures);
-    sites
-}
 
 #[test]
 fn every_file_of_every_site_maps_to_its_declaration() {
-    for site in sites() {
+    for site in good_sites() {
         let bytes = std::fs::read(&site).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         let sealed = labc::seal::read_sealed(site.parent().unwrap()).unwrap();

@@ -60,3 +60,41 @@ pub fn list_files(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The sites that must compile: the seed and every `tests/fixtures/ok/*/site.kdl`, in order.
+pub fn good_sites() -> Vec<PathBuf> {
+    let mut sites = vec![root().join("site.kdl")];
+    let mut fixtures: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/ok"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site.kdl"))
+        .collect();
+    fixtures.sort();
+    sites.extend(fixtures);
+    sites
+}
+
+/// The Kubernetes objects of a compiled `out/`, parsed back from their YAML (node scripts and
+/// kubeadm configurations are not API objects).
+pub fn api_objects(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<serde_yaml::Value> {
+    files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
+        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
+        .collect()
+}
+
+/// The Kubernetes objects `site` (a site file's text) compiles to with the embedded stdlib.
+pub fn compile_objects(site: &str) -> Vec<serde_yaml::Value> {
+    let compiled = labc::compile("site.kdl", site.as_bytes(), &catalog())
+        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
+    api_objects(compiled.files.as_map())
+}
+
+/// The object of `kind` named `name`.
+pub fn find<'a>(objects: &'a [serde_yaml::Value], kind: &str, name: &str) -> &'a serde_yaml::Value {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}

@@ -2,21 +2,12 @@
 //! the pods that a quarantine CiliumNetworkPolicy then cuts off, and Falcosidekick forwards the
 //! events to where Talon listens.
 
-use crate::support::{catalog, root};
+use crate::support::{compile_objects, root};
 use serde_yaml::Value;
 use std::collections::BTreeSet;
 
 fn out(path: &str) -> Vec<Value> {
-    let bytes = std::fs::read(root().join(path)).unwrap();
-    let compiled = labc::compile("site.kdl", &bytes, &catalog())
-        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
-    compiled
-        .files
-        .as_map()
-        .iter()
-        .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
-        .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
-        .collect()
+    compile_objects(&std::fs::read_to_string(root().join(path)).unwrap())
 }
 
 fn application<'a>(objects: &'a [Value], release: &str) -> &'a Value {
