@@ -7,12 +7,12 @@
 //! evaluates before any ALLOW.
 
 use super::files::object_path;
+use super::labels::Selector;
 use super::network_policy::Flows;
-use super::{labels, workload, Files};
+use super::{workload, Files};
 use crate::flows::{path_patterns, Action, Flow, Peer};
 use crate::model::Site;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 type AuthorizationPolicy = super::custom_resource::CustomResource<Spec>;
 
@@ -22,12 +22,6 @@ struct Spec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rules: Vec<Rule>,
     selector: Selector,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Selector {
-    match_labels: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -117,9 +111,7 @@ fn write(
         spec: Spec {
             action,
             rules,
-            selector: Selector {
-                match_labels: labels::selector(name),
-            },
+            selector: Selector::of(name),
         },
     };
     files.object(

@@ -1,5 +1,6 @@
 //! The labels and annotations every emitted object carries.
 
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub const NAME: &str = "app.kubernetes.io/name";
@@ -32,3 +33,19 @@ pub fn pod(owner: &str, site: &str) -> BTreeMap<String, String> {
 /// policy selects (`emit/quarantine.rs`). No prefix: Talon writes it as a JSON-patch path, and
 /// not every release of it escapes a `/` in the key.
 pub const QUARANTINE: (&str, &str) = ("quarantine", "true");
+
+/// A `matchLabels` selector, as Cilium, Istio and the Prometheus operator write it.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Selector {
+    pub match_labels: BTreeMap<String, String>,
+}
+
+impl Selector {
+    /// The pods (or Services) of workload `owner`.
+    pub fn of(owner: &str) -> Selector {
+        Selector {
+            match_labels: selector(owner),
+        }
+    }
+}

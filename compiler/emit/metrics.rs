@@ -16,11 +16,11 @@
 //! its certificates, a change to a platform chart for every site.
 
 use super::files::object_path;
+use super::labels::Selector;
 use super::{workload, Files};
 use crate::flows::METRICS_PORT;
 use crate::model::{App, Metrics, Site};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 type ServiceMonitor = super::custom_resource::CustomResource<Spec>;
 
@@ -28,12 +28,6 @@ type ServiceMonitor = super::custom_resource::CustomResource<Spec>;
 struct Spec {
     endpoints: Vec<Endpoint>,
     selector: Selector,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Selector {
-    match_labels: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -125,9 +119,7 @@ pub fn emit(site: &Site, app: &App, mesh: bool, files: &mut Files) {
                 relabelings,
                 scheme: "http",
             }],
-            selector: Selector {
-                match_labels: super::labels::selector(name),
-            },
+            selector: Selector::of(name),
         },
     };
     files.object(

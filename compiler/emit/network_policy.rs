@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 
 const NAMESPACE_LABEL: &str = "k8s:io.kubernetes.pod.namespace";
 
-type Labels = BTreeMap<String, String>;
-
 type Policy = super::custom_resource::CustomResource<Spec>;
 
 #[derive(Serialize)]
@@ -38,11 +36,7 @@ pub struct DefaultDeny {
     pub ingress: bool,
 }
 
-#[derive(Serialize, Clone)]
-#[serde(rename_all = "camelCase")]
-pub struct Selector {
-    pub match_labels: Labels,
-}
+pub use super::labels::Selector;
 
 #[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -306,9 +300,7 @@ pub fn emit(site: &crate::model::Site, name: &str, ns: &str, flows: &Flows, file
                 egress: true,
                 ingress: true,
             },
-            endpoint_selector: Selector {
-                match_labels: labels::selector(name),
-            },
+            endpoint_selector: Selector::of(name),
             ingress,
             ingress_deny,
         },
