@@ -4,7 +4,7 @@
 use crate::model::value::Duration;
 use handlebars::{handlebars_helper, no_escape, Handlebars};
 use serde_json::Value;
-use std::sync::{Mutex, OnceLock};
+use std::cell::RefCell;
 
 // `{{json x}}` writes any fact as a JSON literal, which is also valid YAML, so that a string with
 // a colon or a list of hosts cannot break the document.
@@ -17,11 +17,11 @@ handlebars_helper!(hours: |text: str| match Duration::parse(text) {
 // `{{#if (contains settings.outputs "loki")}}` for list settings.
 handlebars_helper!(contains: |list: array, item: str| list.iter().any(|v| v.as_str() == Some(item)));
 
-/// One registry for the process: a template is compiled the first time it renders, under its own
-/// text as its name, so that the checker's render and the emitter's reuse one compilation.
-fn registry() -> &'static Mutex<Handlebars<'static>> {
-    static REGISTRY: OnceLock<Mutex<Handlebars<'static>>> = OnceLock::new();
-    REGISTRY.get_or_init(|| Mutex::new(new_registry()))
+// One registry per thread: a template is compiled the first time it renders, under its own text
+// as its name, so that a release repeated per gateway compiles once; `Platform::render` renders
+// components on several threads, which a shared registry behind a lock would serialise.
+thread_local! {
+    static REGISTRY: RefCell<Handlebars<'static>> = RefCell::new(new_registry());
 }
 
 fn new_registry() -> Handlebars<'static> {
@@ -37,15 +37,13 @@ fn new_registry() -> Handlebars<'static> {
 /// The values a template renders to with `context`; an empty template is no values. The error
 /// is a sentence for a diagnostic.
 pub fn render(template: &str, context: &Value) -> Result<Value, String> {
-    let rendered = {
-        // a poisoned lock only means another render panicked; the registry is still whole
-        let mut hb = registry().lock().unwrap_or_else(|p| p.into_inner());
+    let rendered = REGISTRY.with_borrow_mut(|hb| {
         if !hb.has_template(template) {
             hb.register_template_string(template, template)
                 .map_err(|e| format!("the template does not render: {e}"))?;
         }
-        hb.render(template, context)
-    };
+        Ok::<_, String>(hb.render(template, context))
+    })?;
     let text = rendered.map_err(|e| match e.reason() {
         handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
             format!("the template reads `{path}`, which is not a known fact")
