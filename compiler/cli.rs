@@ -194,10 +194,9 @@ fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
             own.push((path.display().to_string(), text));
         }
     }
-    let embedded = crate::stdlib::STDLIB_FILES.iter().map(|(n, t)| (*n, *t));
-    let files = embedded.chain(own.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let own = own.iter().map(|(n, t)| (n.as_str(), t.as_str()));
     let crds = site_crds(site_dir)?;
-    Ok(Catalog::from_files(files).map_err(Ok)?.with_crds(crds))
+    Ok(Catalog::with_own_files(own).map_err(Ok)?.with_crds(crds))
 }
 
 /// The site's own `crds/*.yaml` (or `*.yml`), for the component versions it pins itself.

@@ -40,7 +40,18 @@ pub struct Catalog {
 impl Catalog {
     /// The components embedded in this build of labc.
     pub fn embedded() -> Result<Catalog, Vec<Located>> {
-        Catalog::from_files(STDLIB_FILES.iter().map(|(name, text)| (*name, *text)))
+        Catalog::with_own_files(std::iter::empty())
+    }
+
+    /// The embedded components, then the site's own component files given as (file name,
+    /// text), which override embedded ones of the same name. The embedded files are parsed once
+    /// per process.
+    pub fn with_own_files<'a>(
+        own: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Catalog, Vec<Located>> {
+        let own: Vec<(&str, &str)> = own.into_iter().collect();
+        let parts = embedded_parts().iter().cloned().chain(parse(&own));
+        merge(parts)
     }
 
     /// Loads component files given as (file name, text); later files override earlier ones of
@@ -49,38 +60,7 @@ impl Catalog {
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Catalog, Vec<Located>> {
         let files: Vec<(&str, &str)> = files.into_iter().collect();
-        // the kdl parser is the slowest part of a small build, so the files are parsed on all
-        // cores; results are merged in file order, keeping later files' overrides
-        let threads = crate::cores::cores();
-        let chunk = files.len().div_ceil(threads).max(1);
-        let parts: Vec<Vec<(Vec<Component>, Vec<Located>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|(n, t)| load_file(n, t)).collect())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        let mut catalog = Catalog::default();
-        let mut problems = Vec::new();
-        for (components, errors) in parts.into_iter().flatten() {
-            for component in components {
-                catalog.components.insert(component.name.clone(), component);
-            }
-            problems.extend(errors);
-        }
-        if problems.is_empty() {
-            Ok(catalog)
-        } else {
-            Err(problems)
-        }
+        merge(parse(&files))
     }
 
     /// The catalogue with a site's own CRDs, which decide over the embedded ones for their
@@ -104,6 +84,60 @@ impl Catalog {
     pub fn components(&self) -> impl Iterator<Item = &Component> {
         self.components.values()
     }
+}
+
+/// Each file's components and problems, in file order. The kdl parser is the slowest part of a
+/// small build, so the files are parsed on all cores.
+fn parse(files: &[(&str, &str)]) -> Vec<(Vec<Component>, Vec<Located>)> {
+    let chunk = files.len().div_ceil(crate::cores::cores()).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(n, t)| load_file(n, t))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// The catalogue of parsed files, later files' components replacing earlier ones of the same
+/// name; every problem of every file, if any.
+fn merge(
+    parts: impl IntoIterator<Item = (Vec<Component>, Vec<Located>)>,
+) -> Result<Catalog, Vec<Located>> {
+    let mut catalog = Catalog::default();
+    let mut problems = Vec::new();
+    for (components, errors) in parts {
+        for component in components {
+            catalog.components.insert(component.name.clone(), component);
+        }
+        problems.extend(errors);
+    }
+    if problems.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The embedded files, parsed once per process (the tests and `labc explain` ask many times).
+/// Parsing them earlier, on a thread started before the arguments are read, was measured
+/// slower: it competes with the node templates' compilation for the two cores.
+fn embedded_parts() -> &'static [(Vec<Component>, Vec<Located>)] {
+    static PARTS: std::sync::OnceLock<Vec<(Vec<Component>, Vec<Located>)>> =
+        std::sync::OnceLock::new();
+    PARTS.get_or_init(|| parse(STDLIB_FILES))
 }
 
 /// The components one file defines, and its problems.
