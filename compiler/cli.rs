@@ -260,6 +260,12 @@ pub fn run() -> ExitCode {
         }
         Then::PrintFlows => {
             print!("{}", crate::flows::table(&compiled.flows));
+            if compiled.quarantine {
+                let (label, value) = crate::emit::QUARANTINE;
+                println!(
+                    "pods Falco Talon labels {label}={value} may not talk to anything, either way (quarantine policies)"
+                );
+            }
             return ExitCode::SUCCESS;
         }
         Then::Write | Then::CheckOut => {}

@@ -11,6 +11,9 @@ pub struct Compiled {
     pub files: Files,
     /// Who may talk to whom, as the emitted policies enforce it (`labc flows`).
     pub flows: Vec<crate::flows::Flow>,
+    /// Whether pods Falco Talon labels are cut off by quarantine policies (`emit/quarantine.rs`),
+    /// which `labc flows` says under its table.
+    pub quarantine: bool,
     pub warnings: Vec<Located>,
     pub file: Arc<SourceFile>,
     /// The dependency graph the sync waves came from (`labc graph`).
@@ -117,6 +120,8 @@ pub fn compile_parsed(
         files,
         sources,
         flows: crate::flows::derive(&site, catalog),
+        quarantine: crate::emit::has_component(&site, "talon")
+            && crate::emit::has_component(&site, "cilium"),
         warnings,
         file,
         graph,

@@ -706,3 +706,29 @@ fn an_instrumented_app_may_send_traces_to_tempo_on_otlp_http_and_no_other_app_ma
             && f.ports == [4318]
             && f.origin == labc::flows::Origin::Traces));
 }
+
+/// `labc flows` prints the table the policies are written from, one row per flow, and says what
+/// happens to everything else and to a pod Falco Talon quarantines.
+#[test]
+fn labc_flows_prints_every_flow_and_what_is_denied() {
+    let output = crate::support::labc(&["flows", "site.kdl"], &root());
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let (site, _) = compile("site.kdl");
+    let flows = labc::flows::derive(&site, &catalog());
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("allow") || l.starts_with("deny"))
+        .collect();
+    assert_eq!(rows.len(), flows.len());
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("blog/was") && r.contains("world") && r.contains("443")));
+    assert!(text.contains("every other flow is denied"));
+    assert!(text.contains("quarantine=true may not talk to anything"));
+    // without Talon there is no quarantine to speak of
+    let output = crate::support::labc(&["flows", "tests/fixtures/ok/policies/site.kdl"], &root());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("every other flow is denied"));
+    assert!(!text.contains("quarantine"));
+}
