@@ -151,15 +151,11 @@ fn applications(view: &SiteView, errors: &mut Vec<Error>) {
         }
     }
     if !site_name.is_empty() {
-        let own = [
-            Some(("namespaces", "the site's namespaces")),
-            view.has("istio")
-                .then_some(("mesh", "the site's mesh configuration")),
-            Some(("root", "the site's root (app of apps)")),
-        ];
-        for (suffix, owner) in own.into_iter().flatten() {
+        // every one, even those this site does not write (yet): a later line of site.kdl (a
+        // mesh, a sealed secret nothing reads) must not make an existing app's name clash
+        for (suffix, owner) in crate::emit::SITE_APPLICATIONS {
             taken
-                .entry(format!("{site_name}-{suffix}"))
+                .entry(crate::emit::site_application(site, suffix))
                 .or_insert_with(|| owner.to_string());
         }
     }

@@ -10,6 +10,28 @@ use crate::model::Site;
 
 pub const FOLDER: &str = "argocd";
 
+/// The Applications labc names after the site, `<site>-<suffix>`, and what each holds. All live
+/// in Argo CD's namespace beside the components' and the apps', so no app may take these names
+/// (`labc::name::application_taken`).
+pub const SITE_APPLICATIONS: &[(&str, &str)] = &[
+    (NAMESPACES, "the site's namespaces"),
+    (MESH, "the site's mesh configuration"),
+    (
+        PLATFORM_SECRETS,
+        "the site's sealed secrets that no workload reads",
+    ),
+    (ROOT, "the site's root (app of apps)"),
+];
+pub const NAMESPACES: &str = "namespaces";
+pub const MESH: &str = "mesh";
+pub const PLATFORM_SECRETS: &str = "platform-secrets";
+pub const ROOT: &str = "root";
+
+/// The name of the site's own Application with `suffix`, one of [`SITE_APPLICATIONS`].
+pub fn site_application(site: &Site, suffix: &str) -> String {
+    format!("{}-{suffix}", site.settings.name)
+}
+
 /// The project of the site's own workloads.
 pub fn apps_project(site: &Site) -> String {
     format!("{}-apps", site.settings.name)
@@ -35,7 +57,7 @@ pub fn emit(site: &Site, graph: &Graph, files: &mut Files) {
     // Namespaces come first: every workload Application syncs into one. They are cluster-scoped,
     // so they sync through the `default` project and the apps' project may create nothing
     // outside its namespaces.
-    let ns_app_name = format!("{}-namespaces", site.settings.name);
+    let ns_app_name = site_application(site, NAMESPACES);
     let ns_app = application(
         site,
         &ns_app_name,
@@ -71,7 +93,7 @@ pub fn emit(site: &Site, graph: &Graph, files: &mut Files) {
     // Argo CD syncs every Application above from git, including changes to this file's folder.
     let mut root = application(
         site,
-        &format!("{}-root", site.settings.name),
+        &site_application(site, ROOT),
         ARGOCD_NAMESPACE,
         "default".into(),
         0,

@@ -27,6 +27,7 @@ mod wiring;
 mod workload;
 
 pub use application::WAVES_PER_LEVEL;
+pub use argocd::{site_application, MESH, NAMESPACES, PLATFORM_SECRETS, ROOT, SITE_APPLICATIONS};
 pub use files::Files;
 pub use labels::QUARANTINE;
 

@@ -58,7 +58,7 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, 
         }
     }
     if let Some(folder) = mesh::emit(site, catalog, files) {
-        let name = format!("{}-mesh", site.settings.name);
+        let name = super::argocd::site_application(site, super::argocd::MESH);
         let app = application(
             site,
             &name,

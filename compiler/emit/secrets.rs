@@ -135,7 +135,7 @@ pub fn emit(
     files.insert(format!("{SEAL_FOLDER}/README.md"), readme.into_bytes());
     if platform_secrets {
         // after the controller and its CRD; components that read these retry until they exist
-        let name = format!("{}-platform-secrets", site.settings.name);
+        let name = super::argocd::site_application(site, super::argocd::PLATFORM_SECRETS);
         let app = application(
             site,
             &name,

@@ -124,9 +124,9 @@ impl<'a> Owners<'a> {
                         .then(|| self.site())
                 }
             }
-            ["bootstrap", file] => {
-                (object(file, "application")? == format!("{site}-root")).then(|| self.site())
-            }
+            ["bootstrap", file] => (object(file, "application")?
+                == format!("{site}-{}", crate::emit::ROOT))
+            .then(|| self.site()),
             ["namespaces", file] => self.namespace(object(file, "namespace")?),
             ["nodes", node, file] => self.node(node, file),
             ["platform", "istio", file] => match object(file, "gateway") {
@@ -192,11 +192,12 @@ impl<'a> Owners<'a> {
         }
         let site = self.site.settings.name.as_str();
         let rest = name.strip_prefix(site)?.strip_prefix('-')?;
+        use crate::emit::{MESH, NAMESPACES, PLATFORM_SECRETS};
         match rest {
-            "namespaces" => Some(self.site()),
-            "mesh" => self.component("istio"),
+            NAMESPACES => Some(self.site()),
+            MESH => self.component("istio"),
             // the sealed files no app or database reads, installed after the controller
-            "platform-secrets" => self.component("sealed-secrets").or(Some(self.site())),
+            PLATFORM_SECRETS => self.component("sealed-secrets").or(Some(self.site())),
             _ => None,
         }
     }

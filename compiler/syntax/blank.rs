@@ -64,6 +64,19 @@ mod tests {
         assert!(!blanked.contains("gone"));
     }
 
+    /// What looks like a comment inside a multi-line raw string is part of the value.
+    #[test]
+    fn a_raw_string_keeps_its_slashes() {
+        let text = "env K #\"\"\"\n    a \"# // b /* c\n    \"\"\"# // gone\nk 1 /* d */\n";
+        let whole = kdl::KdlDocument::parse(text).unwrap();
+        let blanked = kdl::KdlDocument::parse(&comments(text)).unwrap();
+        let value = |d: &kdl::KdlDocument| d.nodes()[0].entries()[1].value().clone();
+        assert_eq!(value(&whole), value(&blanked));
+        assert_eq!(value(&blanked).as_string(), Some("a \"# // b /* c"));
+        assert!(!comments(text).contains("gone"));
+        assert!(!comments(text).contains("/* d */"));
+    }
+
     #[test]
     fn a_comment_with_non_ascii_keeps_every_offset() {
         let text = "// 설정\nsite x\n";

@@ -76,18 +76,25 @@ fn quoted_string_end(bytes: &[u8], start: usize) -> usize {
 }
 
 /// The end of the raw string `#…#"…"#…#` (or `#…#"""…"""#…#`) starting at `start`; `None`
-/// when the hashes start something else.
+/// when the hashes start something else. A multi-line raw string closes only at its triple
+/// quote and hashes: a `"#` inside it is text (a colour, a regex in a values template).
 fn raw_string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let hashes = bytes[start..].iter().take_while(|b| **b == b'#').count();
     let open = start + hashes;
     if bytes.get(open) != Some(&b'"') {
         return None;
     }
-    let mut close = vec![b'"'];
+    let quotes = if bytes[open..].starts_with(b"\"\"\"") {
+        3
+    } else {
+        1
+    };
+    let mut close = vec![b'"'; quotes];
     close.extend(std::iter::repeat_n(b'#', hashes));
+    let body = open + quotes;
     Some(
-        memchr::memmem::find(&bytes[open + 1..], &close)
-            .map_or(bytes.len(), |p| open + 1 + p + close.len()),
+        memchr::memmem::find(&bytes[body..], &close)
+            .map_or(bytes.len(), |p| body + p + close.len()),
     )
 }
 
@@ -117,6 +124,24 @@ fn block_comment_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{pieces, Piece};
+
+    /// A multi-line raw string ends at its triple quote and hashes only: `"#` and `//` inside
+    /// are text.
+    #[test]
+    fn a_multi_line_raw_string_holds_quote_hash_and_slashes() {
+        let text = b"a #\"\"\"\n  x \"# // y /* z\n  \"\"\"# // c\n";
+        let pieces: Vec<Piece> = pieces(text)
+            .filter(|p| !matches!(p, Piece::Code(_)))
+            .collect();
+        let end = text.len() - "// c\n".len() - 1;
+        assert_eq!(
+            pieces,
+            [
+                Piece::String(2..end),
+                Piece::Comment(end + 1..text.len() - 1)
+            ]
+        );
+    }
 
     /// `#true` is code: hashes start a raw string only before a quote.
     #[test]
