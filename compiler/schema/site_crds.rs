@@ -16,9 +16,12 @@ impl SiteCrds {
         let mut problems = Vec::new();
         for (name, text) in files {
             let file = SourceFile::new(name, text);
-            let mut offset = 0;
-            for document in serde_yaml::Deserializer::from_str(text) {
+            let starts = document_starts(text);
+            for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
                 let parsed = serde_yaml::Value::deserialize(document);
+                // a problem of the CRD is labelled where its document starts; a syntax error
+                // where the parser stopped
+                let mut offset = starts.get(index).copied().unwrap_or(0);
                 let result = match &parsed {
                     Ok(serde_yaml::Value::Null) => continue,
                     Ok(value) => builder.crd(name, value),
@@ -54,5 +57,35 @@ impl SiteCrds {
         kinds.retain(|k| seen.insert((k.group.clone(), k.kind.clone())));
         kinds.reverse();
         Ok(SiteCrds { table, kinds })
+    }
+}
+
+/// Where each YAML document of `text` starts: the line after each `---` separator, and the
+/// start of the file unless it opens with one.
+fn document_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let separator = line.trim_end() == "---" || line.starts_with("--- ");
+        if separator {
+            starts.push(line_start + line.len());
+        } else if line_start == 0 {
+            starts.push(0);
+        }
+        line_start += line.len();
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document_starts;
+
+    #[test]
+    fn documents_start_after_their_separators() {
+        let text = "a: 1\n---\nb: 2\n---\nc: 3\n";
+        assert_eq!(document_starts(text), [0, 9, 18]);
+        let text = "---\na: 1\n---\nb: 2\n";
+        assert_eq!(document_starts(text), [4, 13]);
     }
 }
