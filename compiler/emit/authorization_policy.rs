@@ -4,7 +4,9 @@
 //! policies with which methods, paths and hosts. Istio denies whatever an ALLOW policy does not
 //! match, and a workload with no callers gets an ALLOW policy without rules, which denies
 //! everything. Explicit `action=deny` policies become the DENY policy `<name>-deny`, which Istio
-//! evaluates before any ALLOW.
+//! evaluates before any ALLOW. The Prometheus scrape of the sidecar's merged metrics (port
+//! 15020) is written like every other flow, but Envoy does not intercept that port, so only the
+//! CiliumNetworkPolicy decides it; the rule keeps the policy a complete list of the flows.
 
 use super::files::object_path;
 use super::labels::Selector;

@@ -95,14 +95,20 @@ pub fn emit(site: &Site, app: &App, mesh: bool, files: &mut Files) {
         });
     }
     let path = if mesh {
-        // the pod's IPv4 address with the agent's port: the merged metrics, in plaintext
-        relabelings.push(Relabeling {
-            action: "replace",
-            regex: "(\\d+\\.\\d+\\.\\d+\\.\\d+)".into(),
-            replacement: Some(format!("$1:{METRICS_PORT}")),
-            source_labels: vec!["__meta_kubernetes_pod_ip"],
-            target_label: Some("__address__"),
-        });
+        // the pod's address with the agent's port: the merged metrics, in plaintext; an IPv6
+        // address needs brackets (only one of the two patterns matches any address)
+        for (regex, replacement) in [
+            ("(\\d+\\.\\d+\\.\\d+\\.\\d+)", format!("$1:{METRICS_PORT}")),
+            ("([0-9a-fA-F:]+)", format!("[$1]:{METRICS_PORT}")),
+        ] {
+            relabelings.push(Relabeling {
+                action: "replace",
+                regex: regex.into(),
+                replacement: Some(replacement),
+                source_labels: vec!["__meta_kubernetes_pod_ip"],
+                target_label: Some("__address__"),
+            });
+        }
         "/stats/prometheus".to_string()
     } else {
         metrics.path.to_string()

@@ -73,13 +73,10 @@ impl<'a> Owners<'a> {
                     continue;
                 };
                 for instance in instances {
-                    let gateway = site
-                        .layers
-                        .iter()
-                        .flat_map(|l| &l.gateways)
-                        .map(|g| g.name.as_str())
-                        .find(|g| instance.application.ends_with(&format!("-{g}")));
-                    let gateway = gateway.filter(|_| instance.application != instance.name);
+                    // a release repeated per gateway is named after its gateway, and only its
+                    // Application name differs from its own
+                    let gateway =
+                        (instance.application != instance.name).then_some(instance.name.as_str());
                     releases.insert(instance.application.clone(), (used.name.as_str(), gateway));
                 }
             }
