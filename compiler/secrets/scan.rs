@@ -266,27 +266,10 @@ pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
 pub fn scan_files(files: &Files) -> Vec<Located> {
     // every byte of out/ is read here, so the files are scanned on all cores
     let files: Vec<(&String, &Vec<u8>)> = files.as_map().iter().collect();
-    let threads = crate::cores::cores();
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .flat_map(|(p, b)| scan_file(p, b))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::map(&files, |(p, b)| scan_file(p, b))
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn scan_file(path: &str, bytes: &[u8]) -> Vec<Located> {

@@ -89,26 +89,7 @@ impl Catalog {
 /// Each file's components and problems, in file order. The kdl parser is the slowest part of a
 /// small build, so the files are parsed on all cores.
 fn parse(files: &[(&str, &str)]) -> Vec<(Vec<Component>, Vec<Located>)> {
-    let chunk = files.len().div_ceil(crate::cores::cores()).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(n, t)| load_file(n, t))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::map(files, |(n, t)| load_file(n, t))
 }
 
 /// The catalogue of parsed files, later files' components replacing earlier ones of the same

@@ -18,31 +18,13 @@ impl Platform {
         let context = site_context(site, catalog);
         let used: Vec<_> = site.layers.iter().flat_map(|l| &l.components).collect();
         // compiling the templates is most of it, and a small site waits for it: on all cores
-        let chunk = used.len().div_ceil(crate::cores::cores()).max(1);
-        let context = &context;
-        let components = std::thread::scope(|scope| {
-            let handles: Vec<_> = used
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter_map(|used| {
-                                let def = catalog.get(used.name.as_str())?;
-                                let rendered = instances(site, context, def, used);
-                                Some((used.name.to_string(), rendered))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
+        let components = crate::cores::map(&used, |used| {
+            let def = catalog.get(used.name.as_str())?;
+            Some((used.name.to_string(), instances(site, &context, def, used)))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         Platform { components }
     }
 
