@@ -314,3 +314,23 @@ fn a_broken_site_crd_is_a_diagnostic() {
         .all(|e| e.error.code_str() == "labc::crd::invalid"));
     insta::assert_snapshot!("site_crd_invalid", labc::cli::render_plain(errors));
 }
+
+/// The API server fills in defaults before it validates: a required field with a `default` is
+/// never missing. A rule naming more fields than labc tracks is left to the API server rather
+/// than the CRD refused.
+#[test]
+fn defaulted_required_fields_and_wide_rules_are_accepted() {
+    let anyof: String = (0..70)
+        .map(|i| format!("                  - required: [f{i}]\n"))
+        .collect();
+    let crd = ROLLOUT_REPLICAS_AS_STRING.replace(
+        "                replicas: {type: string}\n",
+        &format!(
+            "                replicas: {{type: integer}}\n                progressDeadlineSeconds: {{type: integer, default: 600}}\n                strategy:\n                  type: object\n                  x-kubernetes-preserve-unknown-fields: true\n                  anyOf:\n{anyof}              required: [progressDeadlineSeconds]\n"
+        ),
+    );
+    let crds = SiteCrds::from_files([("crds/rollouts.yaml", crd.as_str())])
+        .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
+    let catalog = catalog().with_crds(crds);
+    compile_site(&root().join("site.kdl"), &catalog).unwrap_or_else(|e| panic!("{e}"));
+}

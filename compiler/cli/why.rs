@@ -216,10 +216,11 @@ fn snippet(source: &str, e: &Entry) -> Option<String> {
     let line_start = source[..e.start].rfind('\n').map_or(0, |i| i + 1);
     let first = e.line;
     let lines: Vec<&str> = source[line_start..e.end].trim_end().lines().collect();
-    let width = (first + lines.len()).to_string().len();
+    // the map is a file anyone can edit: a line number near usize::MAX must not overflow
+    let width = first.saturating_add(lines.len()).to_string().len();
     let mut text = String::new();
     for (i, line) in lines.iter().take(SNIPPET_LINES).enumerate() {
-        let _ = writeln!(text, "{:>width$} │ {line}", first + i);
+        let _ = writeln!(text, "{:>width$} │ {line}", first.saturating_add(i));
     }
     if lines.len() == 1 && !declared.contains('\n') {
         let pad = source[line_start..e.start].chars().count();

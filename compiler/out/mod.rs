@@ -24,7 +24,7 @@ mod fault;
 mod git;
 mod index;
 mod par;
-mod paths;
+pub mod paths;
 mod plan;
 mod read;
 mod scan;

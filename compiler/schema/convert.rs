@@ -187,8 +187,19 @@ impl Builder {
             Some(sub) => self.node(sub, &format!("{at}.items"), &[])?,
         };
         let mut watched: Vec<String> = Vec::new();
+        // the API server fills in a defaulted field before it validates, so a required field
+        // with a `default` is never missing
+        let defaulted: Vec<&str> = map
+            .get("properties")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter(|(_, sub)| sub.get("default").is_some())
+            .filter_map(|(name, _)| name.as_str())
+            .collect();
         let required = match map.get("required") {
-            Some(names) => mask(names, &mut watched, at)?,
+            // past 64 names the rest go unchecked rather than the CRD refused
+            Some(names) => mask(names, &mut watched, &defaulted, &format!("{at}.required"))?.0,
             None => 0,
         };
         let rule = self.rule(map, &mut watched, at)?;
@@ -196,7 +207,12 @@ impl Builder {
             Some(values) => self.literals(values),
             None => Range::default(),
         };
-        let number = |key: &str| map.get(key).and_then(Value::as_f64);
+        // an infinite or NaN bound checks nothing (and would not compile as a static)
+        let number = |key: &str| {
+            map.get(key)
+                .and_then(Value::as_f64)
+                .filter(|n| n.is_finite())
+        };
         let limit = |key: &str| {
             map.get(key)
                 .and_then(Value::as_u64)
@@ -277,7 +293,11 @@ impl Builder {
         for (key, value) in map {
             match key.as_str() {
                 Some("description") => {}
-                Some("required") => branch.required = mask(value, watched, at)?,
+                Some("required") => match mask(value, watched, &[], &format!("{at}.required"))? {
+                    (required, false) => branch.required = required,
+                    // a rule on more fields than labc tracks is left to the API server
+                    (_, true) => return Ok(None),
+                },
                 // `properties: {a: {}}` beside `required: [a]` only names the field
                 Some("properties") => {
                     let empty = value.as_mapping().is_some_and(|m| {
@@ -374,16 +394,27 @@ impl Builder {
     }
 }
 
-/// The bits of `watched` (added to as needed) that a `required` list names.
-fn mask(names: &Value, watched: &mut Vec<String>, at: &str) -> Result<u64, String> {
+/// The bits of `watched` (added to as needed) that a `required` list at `at` names, leaving
+/// out the names in `skip`, and whether some name fell past the 64 bits labc tracks per object
+/// (those are not in the mask).
+fn mask(
+    names: &Value,
+    watched: &mut Vec<String>,
+    skip: &[&str],
+    at: &str,
+) -> Result<(u64, bool), String> {
     let names = names
         .as_sequence()
-        .ok_or_else(|| format!("{at}.required: must be a list"))?;
+        .ok_or_else(|| format!("{at}: must be a list"))?;
     let mut mask = 0u64;
+    let mut overflow = false;
     for name in names {
         let name = name
             .as_str()
-            .ok_or_else(|| format!("{at}.required: names must be strings"))?;
+            .ok_or_else(|| format!("{at}: names must be strings"))?;
+        if skip.contains(&name) {
+            continue;
+        }
         let bit = match watched.iter().position(|w| w == name) {
             Some(bit) => bit,
             None => {
@@ -391,14 +422,12 @@ fn mask(names: &Value, watched: &mut Vec<String>, at: &str) -> Result<u64, Strin
                 watched.len() - 1
             }
         };
-        if bit >= 64 {
-            return Err(format!(
-                "{at}.required: labc checks at most 64 required fields per object"
-            ));
+        match u32::try_from(bit).ok().and_then(|b| 1u64.checked_shl(b)) {
+            Some(b) => mask |= b,
+            None => overflow = true,
         }
-        mask |= 1 << bit;
     }
-    Ok(mask)
+    Ok((mask, overflow))
 }
 
 fn text(value: &Value, key: &str, at: &str) -> Result<String, String> {

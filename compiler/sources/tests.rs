@@ -49,6 +49,12 @@ fn a_malformed_map_is_an_error_with_its_line_never_a_panic() {
         (text.replace("3561..4630", "4630..3561"), 4),
         (text.replace(":130:1", ":x:1"), 4),
         (text.replace("sha256:", "md5:"), 2),
+        // `labc why` reads out/ by these paths
+        (
+            text.replace("apps/was/rollout-was.yaml", "../../etc/passwd"),
+            4,
+        ),
+        (text.replace("apps/was/rollout-was.yaml", "/etc/passwd"), 4),
     ];
     for (bad, line) in cases {
         assert_eq!(

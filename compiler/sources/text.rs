@@ -113,6 +113,10 @@ pub fn parse(text: &str) -> Result<SourceMap, ParseError> {
             .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
             .filter(|(a, b)| a <= b)
             .ok_or(err("expected the bytes as `<start>..<end>`"))?;
+        // `labc why` reads files of out/ by these paths: none may lead out of it
+        if crate::out::paths::validate(path).is_err() {
+            return Err(err("a path that is not a relative path inside out/"));
+        }
         if entries
             .last()
             .is_some_and(|last| last.path.as_str() >= path)
