@@ -87,7 +87,9 @@ pub fn compile_parsed(
             return Err(all);
         }
     };
-    let mut files = crate::emit::emit(&site, catalog, &platform, &graph);
+    // derived once: the policies are written from them, and `labc flows` prints them
+    let flows = crate::flows::derive(&site, catalog);
+    let mut files = crate::emit::emit(&site, catalog, &platform, &flows, &graph);
     crate::emit::secrets::emit(&site, &graph, &accepted, &mut files);
     // custom resources the API server would refuse fail the build here, not Argo CD's sync
     let invalid = crate::schema::diagnostics(&files, catalog.crds(), &site);
@@ -119,9 +121,8 @@ pub fn compile_parsed(
     Ok(Compiled {
         files,
         sources,
-        flows: crate::flows::derive(&site, catalog),
-        quarantine: crate::emit::has_component(&site, "talon")
-            && crate::emit::has_component(&site, "cilium"),
+        flows,
+        quarantine: site.has_component("talon") && site.has_component("cilium"),
         warnings,
         file,
         graph,

@@ -18,7 +18,8 @@ fn main() {
     let g = labc::graph::graph(&site, &catalog).unwrap();
     eprintln!("graph {:?}", t.elapsed());
     let t = Instant::now();
-    let files = labc::emit::emit(&site, &catalog, &platform, &g);
+    let flows = labc::flows::derive(&site, &catalog);
+    let files = labc::emit::emit(&site, &catalog, &platform, &flows, &g);
     eprintln!("emit {:?} {}", t.elapsed(), files.len());
     // the custom resources were checked against their CRDs inside emit, as they were added
     let t = Instant::now();

@@ -6,7 +6,7 @@
 //! Cloudflare and reaches the gateway Service from inside the cluster.
 
 use super::files::object_path;
-use super::{has_component, labels, Files};
+use super::{labels, Files};
 use crate::flows::GATEWAY_NAMESPACE;
 use crate::model::{SettingValue, Site};
 use crate::stdlib::Catalog;
@@ -68,7 +68,7 @@ pub fn namespaces(site: &Site) -> impl Iterator<Item = &'static str> {
 
 /// Writes the mesh objects and returns their folder, or nothing without Istio.
 pub fn emit(site: &Site, catalog: &Catalog, files: &mut Files) -> Option<String> {
-    if !has_component(site, "istio") {
+    if !site.has_component("istio") {
         return None;
     }
     let used = site

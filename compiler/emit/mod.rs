@@ -42,37 +42,33 @@ pub fn warm_up() {
     nodes::warm_up();
 }
 
-/// Whether the site's layers include the component.
-pub fn has_component(site: &Site, name: &str) -> bool {
-    site.layers
-        .iter()
-        .flat_map(|l| &l.components)
-        .any(|c| c.name.as_str() == name)
-}
-
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
-pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph) -> Files {
+pub fn emit(
+    site: &Site,
+    catalog: &Catalog,
+    platform: &Platform,
+    derived: &[crate::flows::Flow],
+    graph: &Graph,
+) -> Files {
     let wiring = wiring::Wiring::new(catalog);
-    let derived = crate::flows::derive(site, catalog);
-    let istio = has_component(site, "istio");
-    let flows = Flows::new(&derived, istio);
-    let cilium = has_component(site, "cilium");
-    // the checker has made sure Talon comes with Cilium
-    let talon = has_component(site, "talon");
+    let istio = site.has_component("istio");
+    let flows = Flows::new(derived, istio);
+    let cilium = site.has_component("cilium");
+    let talon = site.has_component("talon");
     let policies = |name: &str, ns: &str, files: &mut Files| {
         if cilium {
             network_policy::emit(site, name, ns, &flows, files);
             default_deny::emit(site, name, ns, files);
-        }
-        if talon && cilium {
-            quarantine::emit(site, name, ns, files);
+            if talon {
+                quarantine::emit(site, name, ns, files);
+            }
         }
         if istio {
             authorization_policy::emit(site, name, ns, &flows, files);
         }
     };
-    let prometheus = has_component(site, "prometheus");
+    let prometheus = site.has_component("prometheus");
     let app = |app: &App, files: &mut Files| {
         workload::emit(site, app, &wiring, files);
         // the checker has made sure `instrument=` comes with `otel`

@@ -104,8 +104,8 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         .collect();
     let mut template_annotations: BTreeMap<String, String> = super::metrics::annotations(
         app,
-        super::has_component(site, "istio"),
-        super::has_component(site, "prometheus"),
+        site.has_component("istio"),
+        site.has_component("prometheus"),
     )
     .into_iter()
     .chain(super::instrumentation::annotations(app))

@@ -27,12 +27,7 @@ pub fn derive(site: &Site, catalog: &Catalog) -> Vec<Flow> {
         ));
     }
     let mut flows = Vec::new();
-    let has = |name: &str| {
-        site.layers
-            .iter()
-            .flat_map(|l| &l.components)
-            .any(|c| c.name.as_str() == name)
-    };
+    let has = |name: &str| site.has_component(name);
     if let Some(prometheus) = catalog
         .get("prometheus")
         .filter(|_| has("istio") && has("prometheus"))

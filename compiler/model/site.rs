@@ -14,6 +14,16 @@ pub struct Site {
     pub policies: Vec<Policy>,
 }
 
+impl Site {
+    /// Whether the site's layers include the component.
+    pub fn has_component(&self, name: &str) -> bool {
+        self.layers
+            .iter()
+            .flat_map(|l| &l.components)
+            .any(|c| c.name.as_str() == name)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SiteSettings {
     pub name: Spanned<Name>,

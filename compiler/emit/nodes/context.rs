@@ -1,7 +1,6 @@
 //! What the node templates see: every value already quoted for where it lands (shell words,
 //! YAML scalars), so the templates hold no escaping rules of their own.
 
-use crate::emit::has_component;
 use crate::model::{Node, NodeRole, SettingValue, Site, TaintEffect};
 use crate::stdlib::releases::{KUBERNETES_DEB_REVISION, PAUSE_IMAGE, RUNC};
 use crate::stdlib::Catalog;
@@ -81,9 +80,9 @@ impl NodeContext {
         let control_plane = node.role == NodeRole::ControlPlane;
         let settings = &site.settings;
         let kubernetes = &settings.kubernetes.value;
-        let cilium = has_component(site, "cilium");
+        let cilium = site.has_component("cilium");
         let skip_kube_proxy = cilium && cilium_replaces_kube_proxy(site, catalog);
-        let longhorn = has_component(site, "longhorn") || node.disks.iter().any(|d| d.longhorn);
+        let longhorn = site.has_component("longhorn") || node.disks.iter().any(|d| d.longhorn);
         let mut modules = vec!["overlay", "br_netfilter"];
         if longhorn {
             modules.extend(["iscsi_tcp", "dm_crypt", "nfs"]);
