@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+mod verify;
 mod why;
 
 use crate::diag::{render, Format, Located};
@@ -32,7 +33,8 @@ Examples:
   labc diff --from origin/main    compare with out/ as committed on main
   labc explain cors_without_options   what a diagnostic means, with an example
   labc graph --format mermaid     the dependency graph, layers and sync waves, for Markdown
-  labc why out/apps/was/rollout-was.yaml   the declaration in site.kdl a file comes from";
+  labc why out/apps/was/rollout-was.yaml   the declaration in site.kdl a file comes from
+  labc verify --charts ~/charts   render out/ as Argo CD would and check every contract";
 
 #[derive(Parser)]
 #[command(name = "labc", version, about = "Compile a bare-metal Kubernetes site (site.kdl) into a GitOps out/ tree", after_help = EXAMPLES)]
@@ -90,6 +92,8 @@ enum Command {
     Completions(completions::Args),
     /// Say where a file or object of out/ was declared in site.kdl, and its stdlib origin
     Why(why::Args),
+    /// Render every Application of out/ as Argo CD would and check the contracts between them
+    Verify(verify::Args),
 }
 
 /// What a command does once the site has compiled.
@@ -156,7 +160,12 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 }
 
 /// Prints diagnostics; returns whether any was an error.
-fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
+fn report(diagnostics: Vec<Located>, format: Format) -> bool {
+    report_then(diagnostics, format, "nothing was written")
+}
+
+/// `report`, saying `outcome` after the count of errors.
+fn report_then(mut diagnostics: Vec<Located>, format: Format, outcome: &str) -> bool {
     let rendered = render(&mut diagnostics, format, color(), 100);
     match format {
         // JSON and the runner's workflow commands go to stdout; people read stderr
@@ -165,7 +174,7 @@ fn report(mut diagnostics: Vec<Located>, format: Format) -> bool {
     }
     if format != Format::Json && rendered.errors > 0 {
         eprintln!(
-            "error: {} error(s), {} warning(s); nothing was written",
+            "error: {} error(s), {} warning(s); {outcome}",
             rendered.errors, rendered.warnings
         );
     }
@@ -244,6 +253,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => return init::run(args),
         Command::Completions(args) => return completions::run(args),
         Command::Why(args) => return why::run(args),
+        Command::Verify(args) => return verify::run(args),
     };
     let Loaded {
         compiled,

@@ -20,6 +20,8 @@ pub struct Compiled {
     pub graph: crate::graph::Graph,
     /// Where each file was declared; also in `files` as `sources.tsv` (`labc why`).
     pub sources: crate::sources::SourceMap,
+    /// The site's Kubernetes version, which `labc verify` renders charts for.
+    pub kubernetes: String,
 }
 
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
@@ -123,6 +125,7 @@ pub fn compile_parsed(
         sources,
         flows,
         quarantine: site.has_component("talon") && site.has_component("cilium"),
+        kubernetes: site.settings.kubernetes.value.to_string(),
         warnings,
         file,
         graph,

@@ -944,6 +944,276 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// An in-cluster address that a part is given names no Service, or a port its Service does not expose.
+    ///
+    /// Addresses between components are read from chart values, ConfigMaps, container env and arguments and
+    /// analysis providers (`http://name.ns.svc.cluster.local:port`, `name.ns:port`, a `host` beside a
+    /// `port`). A consumer whose address resolves to nothing sends into the void: Falcosidekick's
+    /// events never reach the SIEM, a canary's analysis never reaches Prometheus. Fix the end that
+    /// is wrong, usually the component that names the address.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::address), help("{help}"))]
+    VerifyAddress {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A canary's analysis does not observe the canary's own pods.
+    ///
+    /// An analysis that reads the stable pods' metrics, or metrics nobody scrapes, passes whatever the
+    /// new version does: the rollout is never aborted. The query must select the canary's pods and
+    /// their metrics must be scraped.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::canary), help("{help}"))]
+    VerifyCanary {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A ServiceMonitor or PodMonitor selects nothing, names a port its targets lack, or no Prometheus selects it.
+    ///
+    /// The metrics it was written for are silently absent, and whatever reads them (an alert, a
+    /// canary's analysis) sees nothing. Match the monitor's selector and port to what it monitors
+    /// and give it the labels the Prometheus selects monitors by.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::monitor), help("{help}"))]
+    VerifyMonitor {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A Secret or ConfigMap is applied in a later sync wave than a pod that reads it.
+    ///
+    /// Argo CD waits for each sync wave to be healthy before it applies the next; a pod whose Secret
+    /// comes later never starts, so the sync waits forever. A Secret belongs in the earliest wave
+    /// among the pods that read it.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::sync_order), help("{help}"))]
+    VerifyOrder {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// The AppProject of an Application does not permit one of the objects its source renders.
+    ///
+    /// Argo CD refuses to sync an object in a namespace that is not among the project's destinations,
+    /// or a cluster-scoped kind that is not in its `clusterResourceWhitelist`, and the Application
+    /// never becomes healthy. The project must cover every namespace and kind the pinned chart writes.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::project), help("{help}"))]
+    VerifyProject {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A pod reads a Secret or ConfigMap (or a key of one) that nothing in the rendered system provides.
+    ///
+    /// The pod stays in `CreateContainerConfigError` or `ContainerCreating`. Declare the secret in the
+    /// site (and seal it), or correct the name or key the consumer reads.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::missing_reference), help("{help}"))]
+    VerifyReference {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// An Application's source does not render: a chart that `helm template` refuses with labc's values, a missing chart, or a kustomization that does not build.
+    ///
+    /// Argo CD shows such an Application as `ComparisonError` and syncs nothing of it. The message
+    /// is what Helm or kustomize said.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::render), help("{help}"))]
+    VerifyRender {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A rendered custom resource fails the schema of its CRD, or no CRD of the system installs its kind.
+    ///
+    /// The API server refuses it under strict field validation, and the Application never syncs.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::schema), help("{help}"))]
+    VerifySchema {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// One object is applied by two Applications.
+    ///
+    /// Both Applications consider themselves its owner: each overwrites the other's copy, and with
+    /// pruning one deletes it when the other applies it. Each object must have one Application.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::shared_object), help("{help}"))]
+    VerifyShared {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A volume claim names a StorageClass that nothing makes, or names none while the system has no default class.
+    ///
+    /// The claim stays `Pending` and its pod never starts. Mark one storage component as the default
+    /// (`longhorn default=#true`) or name a class the site has.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::storage_class), help("{help}"))]
+    VerifyStorage {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A file in `out/` that labc did not write (it is not in `out/index.sha256`).
+    ///
+    /// Argo CD syncs whole folders of `out/`, so a stale Application or manifest left there is applied
+    /// like the rest: a second Application for the same release fights the real one. Remove it.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::stray_file), help("{help}"))]
+    VerifyStray {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A chart's subchart, or a Service that may be in one, could not be checked because the chart cache lacks the subchart.
+    ///
+    /// `verify` renders such a chart with the subchart turned off, so the subchart's objects are not
+    /// checked. Fill the cache (`helm dependency build` in the chart's folder) to check them.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(
+        code(labc::verify::subchart_missing),
+        severity(Warning),
+        help("{help}")
+    )]
+    VerifySubchart {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
+    /// A pod reads a secret the site declares but has not sealed yet.
+    ///
+    /// Until it is sealed (`labc seal NAME`) and committed, the pod cannot start. `verify` checks the
+    /// rest of the contract as if it were sealed, placed where `labc build` will put it.
+    ///
+    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
+    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
+    #[error("{message}")]
+    #[diagnostic(code(labc::verify::unsealed), severity(Warning), help("{help}"))]
+    VerifyUnsealed {
+        message: String,
+        help: String,
+        here: String,
+        #[label("{here}")]
+        span: SourceSpan,
+        there: String,
+        #[label("{there}")]
+        other: Option<SourceSpan>,
+    },
+
     /// A component is placed in a layer it does not belong to.
     #[error("`{component}` belongs to layer `{expected}`, not `{found}`")]
     #[diagnostic(

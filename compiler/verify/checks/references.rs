@@ -1,0 +1,294 @@
+//! Every Secret and ConfigMap a pod reads (volumes, projected volumes, `env` and `envFrom`,
+//! image pull secrets) exists in the rendered system, with the keys it reads, and is applied no
+//! later than the pod: Argo CD waits for a sync wave to be healthy before the next, so a pod
+//! whose Secret comes in a later wave never starts and the sync never gets there.
+
+use super::super::finding::{Contract, End, Finding};
+use super::super::system::pod_templates;
+use super::super::{Object, System};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// ConfigMaps the cluster itself puts in every namespace: (name, who makes it, which kind of
+/// object in the system shows that maker is there; empty for Kubernetes itself).
+const RUNTIME_CONFIG_MAPS: &[(&str, &str, &str)] = &[
+    ("kube-root-ca.crt", "kube-controller-manager", ""),
+    ("istio-ca-root-cert", "istiod", "istiod"),
+];
+
+/// What a pod reads.
+struct Read<'a> {
+    kind: &'static str,
+    name: &'a str,
+    key: Option<&'a str>,
+    how: &'static str,
+}
+
+pub fn check(system: &System) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for consumer in &system.objects {
+        let Some((spec, _)) = pod_templates(consumer) else {
+            continue;
+        };
+        let mut seen = BTreeSet::new();
+        for read in reads(spec) {
+            if !seen.insert((read.kind, read.name, read.key)) {
+                continue;
+            }
+            findings.extend(resolve(system, consumer, &read));
+        }
+    }
+    findings
+}
+
+fn resolve(system: &System, consumer: &Object, read: &Read) -> Option<Finding> {
+    let ns = consumer.namespace.as_str();
+    let here = End::object(
+        system,
+        consumer,
+        format!("{} reads it", consumer.describe()),
+    );
+    let providers: Vec<&Object> = system
+        .objects
+        .iter()
+        .filter(|o| o.namespace == ns && provides(o, read.kind) == Some(read.name))
+        .collect();
+    if providers.is_empty() {
+        if read.kind == "ConfigMap"
+            && RUNTIME_CONFIG_MAPS.iter().any(|(name, _, needs)| {
+                *name == read.name
+                    && (needs.is_empty()
+                        || system
+                            .objects
+                            .iter()
+                            .any(|o| o.name == *needs && o.kind == "Deployment"))
+            })
+        {
+            return None;
+        }
+        return Some(Finding::new(
+            Contract::Reference,
+            format!(
+                "{} reads {} `{}` ({}) in namespace `{ns}`, which nothing in the system applies",
+                consumer.describe(),
+                read.kind,
+                read.name,
+                read.how
+            ),
+            format!(
+                "declare the {} (a sealed `secret` for a Secret) or correct the name",
+                read.kind
+            ),
+            here,
+        ));
+    }
+    // the earliest provider is the one that counts
+    let provider = providers
+        .iter()
+        .min_by_key(|p| p.position(&system.apps))
+        .copied()?;
+    if let Some(key) = read.key {
+        if let Some(keys) = keys_of(provider) {
+            if !keys.contains(key) {
+                return Some(
+                    Finding::new(
+                        Contract::Reference,
+                        format!(
+                            "{} reads key `{key}` of {} {ns}/{}, which has {}",
+                            consumer.describe(),
+                            read.kind,
+                            read.name,
+                            if keys.is_empty() {
+                                "no keys".to_string()
+                            } else {
+                                keys.iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        ),
+                        "read a key the object has, or add the key where it is declared",
+                        here,
+                    )
+                    .and(End::object(
+                        system,
+                        provider,
+                        format!("{} is applied here", provider.describe()),
+                    )),
+                );
+            }
+        }
+    }
+    let (app_wave, wave) = provider.position(&system.apps);
+    let (c_app_wave, c_wave) = consumer.position(&system.apps);
+    let late = app_wave > c_app_wave || (provider.app == consumer.app && wave > c_wave);
+    late.then(|| {
+        Finding::new(
+            Contract::Order,
+            format!(
+                "{} in sync wave {} ({}) is applied after {} in wave {} ({}), which needs it to start: the sync waits for that pod forever",
+                provider.describe(),
+                app_wave,
+                system.apps[provider.app].name,
+                consumer.describe(),
+                c_app_wave,
+                system.apps[consumer.app].name
+            ),
+            "apply a Secret or ConfigMap in the earliest sync wave of the pods that read it",
+            End::object(system, provider, format!("{} comes late", provider.describe())),
+        )
+        .and(End::object(system, consumer, format!("{} needs it earlier", consumer.describe())))
+    })
+}
+
+/// The name under which an object provides a Secret or ConfigMap.
+fn provides<'a>(object: &'a Object, kind: &str) -> Option<&'a str> {
+    match (object.kind.as_str(), kind) {
+        ("Secret", "Secret") | ("ConfigMap", "ConfigMap") => Some(&object.name),
+        // the controller writes the Secret under the template's name, by default its own
+        ("SealedSecret", "Secret") => Some(
+            object
+                .value
+                .pointer("/spec/template/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or(&object.name),
+        ),
+        _ => None,
+    }
+}
+
+/// The keys an object provides, when they are known.
+fn keys_of(object: &Object) -> Option<BTreeSet<&str>> {
+    let fields: &[&str] = match object.kind.as_str() {
+        "Secret" | "ConfigMap" => &["data", "stringData", "binaryData"],
+        "SealedSecret" => &["spec/encryptedData"],
+        _ => return None,
+    };
+    let mut keys = BTreeSet::new();
+    for field in fields {
+        let pointer = format!("/{field}");
+        if let Some(map) = object.value.pointer(&pointer).and_then(Value::as_object) {
+            keys.extend(map.keys().map(String::as_str));
+        }
+    }
+    // a SealedSecret's template may add keys of its own
+    if let Some(map) = object
+        .value
+        .pointer("/spec/template/data")
+        .and_then(Value::as_object)
+    {
+        keys.extend(map.keys().map(String::as_str));
+    }
+    Some(keys)
+}
+
+fn reads(spec: &Value) -> Vec<Read<'_>> {
+    let optional = |v: &Value| v.get("optional").and_then(Value::as_bool) == Some(true);
+    fn name<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+        v.get(key).and_then(Value::as_str).filter(|n| !n.is_empty())
+    }
+    let mut out = Vec::new();
+    for volume in spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(s) = volume.get("secret").filter(|s| !optional(s)) {
+            out.extend(name(s, "secretName").map(|n| Read {
+                kind: "Secret",
+                name: n,
+                key: None,
+                how: "volume",
+            }));
+        }
+        if let Some(c) = volume.get("configMap").filter(|c| !optional(c)) {
+            out.extend(name(c, "name").map(|n| Read {
+                kind: "ConfigMap",
+                name: n,
+                key: None,
+                how: "volume",
+            }));
+        }
+        for source in volume
+            .pointer("/projected/sources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = source.get("secret").filter(|s| !optional(s)) {
+                out.extend(name(s, "name").map(|n| Read {
+                    kind: "Secret",
+                    name: n,
+                    key: None,
+                    how: "projected volume",
+                }));
+            }
+            if let Some(c) = source.get("configMap").filter(|c| !optional(c)) {
+                out.extend(name(c, "name").map(|n| Read {
+                    kind: "ConfigMap",
+                    name: n,
+                    key: None,
+                    how: "projected volume",
+                }));
+            }
+        }
+    }
+    for pull in spec
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.extend(name(pull, "name").map(|n| Read {
+            kind: "Secret",
+            name: n,
+            key: None,
+            how: "image pull secret",
+        }));
+    }
+    let containers = ["containers", "initContainers"]
+        .into_iter()
+        .filter_map(|k| spec.get(k).and_then(Value::as_array))
+        .flatten();
+    for container in containers {
+        for env in container
+            .get("env")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for (field, kind) in [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")] {
+                if let Some(r) = env
+                    .pointer(&format!("/valueFrom/{field}"))
+                    .filter(|r| !optional(r))
+                {
+                    out.extend(name(r, "name").map(|n| Read {
+                        kind,
+                        name: n,
+                        key: r.get("key").and_then(Value::as_str),
+                        how: "env",
+                    }));
+                }
+            }
+        }
+        for from in container
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for (field, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
+                if let Some(r) = from.get(field).filter(|r| !optional(r)) {
+                    out.extend(name(r, "name").map(|n| Read {
+                        kind,
+                        name: n,
+                        key: None,
+                        how: "envFrom",
+                    }));
+                }
+            }
+        }
+    }
+    out
+}

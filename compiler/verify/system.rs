@@ -1,0 +1,248 @@
+//! The rendered system: every object every Application would apply, with the Application that
+//! applies it, where it sits in the sync order, and the namespace Argo CD puts it in.
+
+use super::apps::{str_at, wave_of, App, Project};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One object Argo CD would apply.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Index of its Application in `System::apps`.
+    pub app: usize,
+    /// The file of `out/` it was read from, for objects of a folder of `out/`.
+    pub file: Option<String>,
+    pub api_version: String,
+    pub kind: String,
+    /// Empty for a cluster-scoped object.
+    pub namespace: String,
+    pub name: String,
+    /// Its own sync wave inside its Application.
+    pub wave: i64,
+    pub value: Value,
+}
+
+impl Object {
+    pub fn group(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    /// `Kind namespace/name` (or `Kind name`), the way people name an object.
+    pub fn describe(&self) -> String {
+        if self.namespace.is_empty() {
+            format!("{} {}", self.kind, self.name)
+        } else {
+            format!("{} {}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        string_map(self.value.pointer("/metadata/labels"))
+    }
+
+    /// Where the object is applied: its Application's wave, then its own.
+    pub fn position(&self, apps: &[App]) -> (i64, i64) {
+        (apps[self.app].wave, self.wave)
+    }
+}
+
+pub fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Kinds of Kubernetes 1.31 that are not namespaced; custom resources say so in their CRD.
+const CLUSTER_SCOPED: &[&str] = &[
+    "APIService",
+    "CertificateSigningRequest",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "CSIDriver",
+    "CSINode",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+];
+
+/// The whole system: Applications, projects, and what they apply.
+#[derive(Debug, Default)]
+pub struct System {
+    pub apps: Vec<App>,
+    pub projects: BTreeMap<String, Project>,
+    pub objects: Vec<Object>,
+    /// (group, kind) of cluster-scoped custom resources, from every CRD rendered or embedded.
+    pub cluster_kinds: BTreeSet<(String, String)>,
+    /// Per Application, the subcharts rendered off because the cache lacks them.
+    pub missing: BTreeMap<usize, Vec<super::cache::Missing>>,
+}
+
+impl System {
+    /// Builds the system from each Application's rendered objects (same order as `apps`).
+    /// `crd_scopes` are (group, kind, cluster-scoped) of CRDs that are not rendered but known.
+    pub fn new(
+        apps: Vec<App>,
+        projects: BTreeMap<String, Project>,
+        rendered: Vec<Vec<(Option<String>, Value)>>,
+        known_cluster_kinds: impl IntoIterator<Item = (String, String)>,
+    ) -> System {
+        let mut cluster_kinds: BTreeSet<(String, String)> =
+            known_cluster_kinds.into_iter().collect();
+        for objects in &rendered {
+            for (_, object) in objects {
+                if str_at(object, &["kind"]) == "CustomResourceDefinition" {
+                    let group = str_at(object, &["spec", "group"]).to_string();
+                    let kind = str_at(object, &["spec", "names", "kind"]).to_string();
+                    if str_at(object, &["spec", "scope"]) == "Cluster" {
+                        cluster_kinds.insert((group, kind));
+                    } else {
+                        cluster_kinds.remove(&(group, kind));
+                    }
+                }
+            }
+        }
+        let mut objects = Vec::new();
+        for (index, rendered) in rendered.into_iter().enumerate() {
+            for (file, value) in rendered {
+                let api_version = str_at(&value, &["apiVersion"]).to_string();
+                let kind = str_at(&value, &["kind"]).to_string();
+                if kind.is_empty() {
+                    continue;
+                }
+                let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                let cluster =
+                    (group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io"))
+                        && CLUSTER_SCOPED.contains(&kind.as_str())
+                        || cluster_kinds.contains(&(group.to_string(), kind.clone()));
+                let namespace = if cluster {
+                    String::new()
+                } else {
+                    match str_at(&value, &["metadata", "namespace"]) {
+                        "" => apps[index].namespace.clone(),
+                        ns => ns.to_string(),
+                    }
+                };
+                objects.push(Object {
+                    app: index,
+                    file,
+                    name: str_at(&value, &["metadata", "name"]).to_string(),
+                    wave: wave_of(&value),
+                    api_version,
+                    kind,
+                    namespace,
+                    value,
+                });
+            }
+        }
+        System {
+            apps,
+            projects,
+            objects,
+            cluster_kinds,
+            missing: BTreeMap::new(),
+        }
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.objects.iter().filter(move |o| o.kind == kind)
+    }
+
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object> {
+        self.objects
+            .iter()
+            .find(|o| o.kind == kind && o.namespace == namespace && o.name == name)
+    }
+
+    /// Every namespace the system has or deploys into, with the ones every cluster has.
+    pub fn namespaces(&self) -> BTreeSet<&str> {
+        let mut all: BTreeSet<&str> = ["default", "kube-system", "kube-public", "kube-node-lease"]
+            .into_iter()
+            .collect();
+        all.extend(
+            self.objects
+                .iter()
+                .map(|o| o.namespace.as_str())
+                .filter(|n| !n.is_empty()),
+        );
+        all.extend(self.of_kind("Namespace").map(|o| o.name.as_str()));
+        all.extend(self.apps.iter().map(|a| a.namespace.as_str()));
+        all
+    }
+}
+
+/// Pod templates of workloads (and bare pods): the object, and the pod spec and its labels.
+pub fn pod_templates(object: &Object) -> Option<(&Value, BTreeMap<String, String>)> {
+    let v = &object.value;
+    let (spec, labels) = match object.kind.as_str() {
+        "Pod" => (v.pointer("/spec"), v.pointer("/metadata/labels")),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout" => (
+            v.pointer("/spec/template/spec"),
+            v.pointer("/spec/template/metadata/labels"),
+        ),
+        "CronJob" => (
+            v.pointer("/spec/jobTemplate/spec/template/spec"),
+            v.pointer("/spec/jobTemplate/spec/template/metadata/labels"),
+        ),
+        _ => return None,
+    };
+    Some((spec?, string_map(labels)))
+}
+
+/// Whether `labels` satisfy a label selector (`matchLabels` and `matchExpressions`). An empty
+/// selector selects everything.
+pub fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
+    let match_labels = string_map(selector.get("matchLabels"));
+    if !match_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        return false;
+    }
+    let expressions = selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    expressions.iter().all(|e| {
+        let key = str_at(e, &["key"]);
+        let values: Vec<&str> = e
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let have = labels.get(key).map(String::as_str);
+        match str_at(e, &["operator"]) {
+            "In" => have.is_some_and(|h| values.contains(&h)),
+            "NotIn" => !have.is_some_and(|h| values.contains(&h)),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            _ => false,
+        }
+    })
+}
+
+/// Whether a plain `key: value` selector (a Service's) selects `labels`; an empty one selects
+/// nothing, as a Service without a selector has no pods.
+pub fn service_selects(
+    selector: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
