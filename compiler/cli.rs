@@ -114,11 +114,22 @@ struct Loaded {
     /// The site file as the user named it.
     name: String,
     site_dir: PathBuf,
+    /// What it was compiled from, for a command that compiles it again (`verify`).
+    bytes: Vec<u8>,
+    catalog: Catalog,
+    sealed: Vec<crate::secrets::SealedFile>,
 }
 
 /// Reads and compiles a site with its own components, printing its diagnostics in `format`.
 /// On errors, the exit code to return.
 fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
+    let mut loaded = load_keeping_warnings(site, format)?;
+    report(std::mem::take(&mut loaded.compiled.warnings), format);
+    Ok(loaded)
+}
+
+/// `load`, leaving the warnings in `compiled.warnings` for the caller to print with its own.
+fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
     std::thread::spawn(crate::emit::warm_up);
     let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
     let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -144,18 +155,20 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;
-    let mut compiled = match crate::compile_parsed(parsed, &catalog, &sealed) {
+    let compiled = match crate::compile_parsed(parsed, &catalog, &sealed) {
         Ok(compiled) => compiled,
         Err(diagnostics) => {
             report(diagnostics, format);
             return Err(ExitCode::from(1));
         }
     };
-    report(std::mem::take(&mut compiled.warnings), format);
     Ok(Loaded {
         compiled,
         name,
         site_dir,
+        bytes,
+        catalog,
+        sealed,
     })
 }
 
@@ -259,6 +272,7 @@ pub fn run() -> ExitCode {
         compiled,
         name,
         site_dir,
+        ..
     } = match load(&site, format) {
         Ok(loaded) => loaded,
         Err(code) => return code,

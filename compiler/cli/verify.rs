@@ -1,7 +1,7 @@
 //! `labc verify`: would `out/` run? Compiles the site, holds `out/` to it, renders every
 //! Application as Argo CD would and reports each broken contract between the parts.
 
-use super::{io_error, load, report_then};
+use super::{io_error, load_keeping_warnings, report_then};
 use crate::diag::{Format, Located};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,7 +51,7 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let loaded = match load(&args.site, args.format) {
+    let mut loaded = match load_keeping_warnings(&args.site, args.format) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -59,6 +59,7 @@ pub fn run(args: Args) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| loaded.site_dir.join("out"));
+    let warnings = std::mem::take(&mut loaded.compiled.warnings);
     let compiled = loaded.compiled;
     let files = compiled.files.as_map();
     // what Argo CD syncs is what is committed: it must be what the site compiles to
@@ -77,6 +78,28 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    // a declared secret that is not sealed yet is checked where the build will place it
+    let stand_ins = crate::verify::stand_ins(files, &loaded.sealed);
+    let as_if_sealed;
+    let (files, sources) = if stand_ins.is_empty() {
+        (files, &compiled.sources)
+    } else {
+        let mut sealed = loaded.sealed.clone();
+        sealed.extend(stand_ins);
+        let parsed = crate::syntax::parse(&loaded.name, &loaded.bytes);
+        as_if_sealed = match crate::compile_parsed(parsed, &loaded.catalog, &sealed) {
+            Ok(compiled) => compiled,
+            Err(diagnostics) => {
+                report_then(
+                    diagnostics,
+                    args.format,
+                    "the site does not compile with its secrets sealed",
+                );
+                return ExitCode::from(2);
+            }
+        };
+        (as_if_sealed.files.as_map(), &as_if_sealed.sources)
+    };
     let tools = crate::verify::Tools {
         helm,
         kubectl: program("LABC_KUBECTL", "kubectl"),
@@ -100,11 +123,13 @@ pub fn run(args: Args) -> ExitCode {
             return code;
         }
     }
-    let diagnostics: Vec<Located> = verified
-        .findings
-        .into_iter()
-        .map(|f| Located::new(&compiled.file, f.into_error(&compiled.sources)))
-        .collect();
+    let mut diagnostics = warnings;
+    diagnostics.extend(
+        verified
+            .findings
+            .into_iter()
+            .map(|f| Located::new(&compiled.file, f.into_error(sources))),
+    );
     let system = &verified.system;
     let errors = report_then(diagnostics, args.format, "out/ would not run as declared");
     if errors {

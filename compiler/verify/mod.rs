@@ -9,12 +9,15 @@ mod cache;
 mod checks;
 mod finding;
 mod render;
+mod runtime;
+mod stand_in;
 mod system;
 
 pub use apps::{documents, Source};
 pub use cache::default_dir as default_chart_cache;
 pub use finding::{Contract, End, Finding};
 pub use render::Tools;
+pub use stand_in::stand_ins;
 pub use system::{Object, System};
 
 use std::collections::BTreeMap;

@@ -17,9 +17,12 @@ pub struct Object {
     /// Empty for a cluster-scoped object.
     pub namespace: String,
     pub name: String,
-    /// Its own sync wave inside its Application.
+    /// Its own place inside its Application: its sync wave, or before or after every wave for
+    /// a PreSync or PostSync hook (Helm's pre- and post-install hooks become those).
     pub wave: i64,
     pub value: Value,
+    /// For an object nobody applies but the cluster makes at run time, who makes it.
+    pub made_by: Option<String>,
 }
 
 impl Object {
@@ -146,7 +149,8 @@ impl System {
                     app: index,
                     file,
                     name: str_at(&value, &["metadata", "name"]).to_string(),
-                    wave: wave_of(&value),
+                    wave: hook_wave(&value).unwrap_or_else(|| wave_of(&value)),
+                    made_by: None,
                     api_version,
                     kind,
                     namespace,
@@ -154,13 +158,27 @@ impl System {
                 });
             }
         }
-        System {
+        let mut system = System {
             apps,
             projects,
             objects,
             cluster_kinds,
             missing: BTreeMap::new(),
-        }
+        };
+        system.apps.push(super::runtime::cluster_app());
+        let namespaces: Vec<String> = system
+            .namespaces()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let made = super::runtime::objects(&system.objects, &namespaces, system.apps.len() - 1);
+        system.objects.extend(made);
+        system
+    }
+
+    /// The objects Applications apply, without those the cluster makes at run time.
+    pub fn applied(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter().filter(|o| o.made_by.is_none())
     }
 
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
@@ -187,6 +205,37 @@ impl System {
         all.extend(self.of_kind("Namespace").map(|o| o.name.as_str()));
         all.extend(self.apps.iter().map(|a| a.namespace.as_str()));
         all
+    }
+}
+
+/// Where a hook runs relative to its Application's waves: Argo CD runs PreSync hooks before
+/// the first wave and PostSync hooks once every object is healthy.
+fn hook_wave(object: &Value) -> Option<i64> {
+    let annotations = object.pointer("/metadata/annotations")?;
+    let hooks = [
+        annotations
+            .get("argocd.argoproj.io/hook")
+            .and_then(Value::as_str),
+        annotations.get("helm.sh/hook").and_then(Value::as_str),
+    ];
+    let words: Vec<&str> = hooks
+        .iter()
+        .flatten()
+        .flat_map(|h| h.split(','))
+        .map(str::trim)
+        .collect();
+    if words
+        .iter()
+        .any(|w| matches!(*w, "PreSync" | "pre-install" | "pre-upgrade"))
+    {
+        Some(i64::MIN / 2)
+    } else if words
+        .iter()
+        .any(|w| matches!(*w, "PostSync" | "post-install" | "post-upgrade"))
+    {
+        Some(i64::MAX / 2)
+    } else {
+        None
     }
 }
 

@@ -20,12 +20,6 @@ pub struct Address {
     pub port: Option<u16>,
 }
 
-/// Services every kubeadm cluster has without anyone applying them: (namespace, name, ports).
-const BUILT_IN: &[(&str, &str, &[u16])] = &[
-    ("default", "kubernetes", &[443]),
-    ("kube-system", "kube-dns", &[53, 9153]),
-];
-
 pub fn check(system: &System) -> Vec<Finding> {
     let namespaces: BTreeSet<String> = system
         .namespaces()
@@ -42,7 +36,7 @@ pub fn check(system: &System) -> Vec<Finding> {
         let end = End::new(&app.file, format!("the values of `{}` name it", app.name));
         walk_values(values, &namespaces, &mut |a| found.push((end.clone(), a)));
     }
-    for object in &system.objects {
+    for object in system.applied() {
         let mut strings: Vec<&str> = Vec::new();
         match object.kind.as_str() {
             "ConfigMap" => {
@@ -112,25 +106,6 @@ fn resolve(system: &System, end: End, address: &Address) -> Option<Finding> {
         }
         _ => address.text.clone(),
     };
-    if let Some((_, _, ports)) = BUILT_IN
-        .iter()
-        .find(|(ns, name, _)| *ns == address.namespace && *name == address.service)
-    {
-        return match address.port {
-            Some(port) if !ports.contains(&port) => Some(Finding::new(
-                Contract::Address,
-                format!(
-                    "`{text}` names Service {}/{}, which exposes {} only",
-                    address.namespace,
-                    address.service,
-                    list(ports)
-                ),
-                "use a port the Service exposes",
-                end,
-            )),
-            _ => None,
-        };
-    }
     let Some(service) = system.find("Service", &address.namespace, &address.service) else {
         let unrendered = system.apps.iter().enumerate().any(|(i, a)| {
             a.namespace == address.namespace

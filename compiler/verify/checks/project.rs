@@ -9,7 +9,7 @@ const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 pub fn check(system: &System) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for object in &system.objects {
+    for object in system.applied() {
         let app = &system.apps[object.app];
         // `default` exists in every Argo CD and permits everything
         if app.project == "default" || app.project.is_empty() {

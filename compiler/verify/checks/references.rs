@@ -126,19 +126,44 @@ fn resolve(system: &System, consumer: &Object, read: &Read) -> Option<Finding> {
         Finding::new(
             Contract::Order,
             format!(
-                "{} in sync wave {} ({}) is applied after {} in wave {} ({}), which needs it to start: the sync waits for that pod forever",
+                "{} is {}, after {}, {}, which needs it to start: the sync waits for that pod forever",
                 provider.describe(),
-                app_wave,
-                system.apps[provider.app].name,
+                place(system, provider),
                 consumer.describe(),
-                c_app_wave,
-                system.apps[consumer.app].name
+                place(system, consumer),
             ),
             "apply a Secret or ConfigMap in the earliest sync wave of the pods that read it",
             End::object(system, provider, format!("{} comes late", provider.describe())),
         )
         .and(End::object(system, consumer, format!("{} needs it earlier", consumer.describe())))
     })
+}
+
+/// Where an object is applied, in words.
+fn place(system: &System, object: &Object) -> String {
+    let app = &system.apps[object.app];
+    let made = object
+        .made_by
+        .as_ref()
+        .map(|by| format!("made by {by} and "))
+        .unwrap_or_default();
+    let within = match object.wave {
+        w if w == i64::MAX / 2 => {
+            "as a PostSync hook, once everything else in it is healthy".to_string()
+        }
+        w if w == i64::MIN / 2 => "as a PreSync hook".to_string(),
+        0 => String::new(),
+        w => format!("in its sync wave {w}"),
+    };
+    let within = if within.is_empty() {
+        within
+    } else {
+        format!(", {within}")
+    };
+    format!(
+        "{made}applied by Application `{}` (wave {}){within}",
+        app.name, app.wave
+    )
 }
 
 /// The name under which an object provides a Secret or ConfigMap.
@@ -159,6 +184,10 @@ fn provides<'a>(object: &'a Object, kind: &str) -> Option<&'a str> {
 
 /// The keys an object provides, when they are known.
 fn keys_of(object: &Object) -> Option<BTreeSet<&str>> {
+    // what an operator or a Job writes is not known key by key
+    if object.made_by.is_some() && object.value.get("data").is_none() {
+        return None;
+    }
     let fields: &[&str] = match object.kind.as_str() {
         "Secret" | "ConfigMap" => &["data", "stringData", "binaryData"],
         "SealedSecret" => &["spec/encryptedData"],

@@ -8,7 +8,12 @@ use std::collections::BTreeMap;
 pub fn check(system: &System) -> Vec<Finding> {
     let mut first: BTreeMap<(&str, &str, &str, &str), usize> = BTreeMap::new();
     let mut findings = Vec::new();
-    for (index, object) in system.objects.iter().enumerate() {
+    for (index, object) in system
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.made_by.is_none())
+    {
         let key = (
             object.group(),
             object.kind.as_str(),

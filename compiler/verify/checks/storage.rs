@@ -1,39 +1,22 @@
 //! Every volume claim names a StorageClass that exists, or names none and the system has a
 //! default class: otherwise the claim stays Pending and its pod never starts.
 
-use super::super::apps::{documents, str_at};
+use super::super::apps::str_at;
 use super::super::finding::{Contract, End, Finding};
 use super::super::{Object, System};
 use serde_json::Value;
 
 const DEFAULT: &str = "storageclass.kubernetes.io/is-default-class";
 
-/// A StorageClass of the system: (name, is default, the object that makes it).
-fn classes(system: &System) -> Vec<(String, bool, &Object)> {
-    fn add<'a>(class: &Value, by: &'a Object, out: &mut Vec<(String, bool, &'a Object)>) {
-        let is_default = str_at(class, &["metadata", "annotations", DEFAULT]) == "true";
-        out.push((
-            str_at(class, &["metadata", "name"]).to_string(),
-            is_default,
-            by,
-        ));
-    }
-    let mut out = Vec::new();
-    for object in &system.objects {
-        match object.kind.as_str() {
-            "StorageClass" => add(&object.value, object, &mut out),
-            // Longhorn's manager creates its StorageClass from this ConfigMap at start-up
-            "ConfigMap" if object.name == "longhorn-storageclass" => {
-                let text = str_at(&object.value, &["data", "storageclass.yaml"]);
-                for class in documents("longhorn-storageclass", text.as_bytes()).unwrap_or_default()
-                {
-                    add(&class, object, &mut out);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+/// The StorageClasses of the system: (name, is default).
+fn classes(system: &System) -> Vec<(String, bool)> {
+    system
+        .of_kind("StorageClass")
+        .map(|class| {
+            let is_default = str_at(&class.value, &["metadata", "annotations", DEFAULT]) == "true";
+            (class.name.clone(), is_default)
+        })
+        .collect()
 }
 
 /// The claims of an object: (what claims, the class it names).
@@ -87,8 +70,8 @@ pub fn check(system: &System) -> Vec<Finding> {
                     here,
                 )),
                 Some(name) => {
-                    if !classes.iter().any(|(n, _, _)| n == name) {
-                        let have: Vec<&str> = classes.iter().map(|(n, _, _)| n.as_str()).collect();
+                    if !classes.iter().any(|(n, _)| n == name) {
+                        let have: Vec<&str> = classes.iter().map(|(n, _)| n.as_str()).collect();
                         findings.push(Finding::new(
                             Contract::Storage,
                             format!(
@@ -101,7 +84,7 @@ pub fn check(system: &System) -> Vec<Finding> {
                     }
                 }
                 None => {
-                    let defaults: Vec<_> = classes.iter().filter(|(_, d, _)| *d).collect();
+                    let defaults: Vec<_> = classes.iter().filter(|(_, d)| *d).collect();
                     if defaults.is_empty() {
                         findings.push(Finding::new(
                             Contract::Storage,
