@@ -63,9 +63,11 @@ pub fn verify(
     let mut findings = Vec::new();
     let mut objects = Vec::with_capacity(rendered.len());
     let mut missing = BTreeMap::new();
+    let mut unrendered = std::collections::BTreeSet::new();
     for (index, rendered) in rendered.into_iter().enumerate() {
         let app = &tree.apps[index];
         if let Some(error) = rendered.error {
+            unrendered.insert(index);
             findings.push(Finding::new(
                 Contract::Render,
                 format!("Application `{}` does not render: {error}", app.name),
@@ -94,6 +96,7 @@ pub fn verify(
         .map(|(g, k)| (g.to_string(), k.to_string()));
     let mut system = System::new(tree.apps, tree.projects, objects, known);
     system.missing = missing;
+    system.unrendered = unrendered;
     findings.extend(checks::all(&system));
     Ok(Verified { findings, system })
 }

@@ -98,6 +98,8 @@ pub struct System {
     pub cluster_kinds: BTreeSet<(String, String)>,
     /// Per Application, the subcharts rendered off because the cache lacks them.
     pub missing: BTreeMap<usize, Vec<super::cache::Missing>>,
+    /// Applications that did not render (each has its own diagnostic).
+    pub unrendered: BTreeSet<usize>,
 }
 
 impl System {
@@ -164,6 +166,7 @@ impl System {
             objects,
             cluster_kinds,
             missing: BTreeMap::new(),
+            unrendered: BTreeSet::new(),
         };
         system.apps.push(super::runtime::cluster_app());
         let namespaces: Vec<String> = system

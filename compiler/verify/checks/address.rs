@@ -107,6 +107,15 @@ fn resolve(system: &System, end: End, address: &Address) -> Option<Finding> {
         _ => address.text.clone(),
     };
     let Some(service) = system.find("Service", &address.namespace, &address.service) else {
+        // an Application of that namespace that did not render has its own diagnostic
+        if system
+            .apps
+            .iter()
+            .enumerate()
+            .any(|(i, a)| a.namespace == address.namespace && system.unrendered.contains(&i))
+        {
+            return None;
+        }
         let unrendered = system.apps.iter().enumerate().any(|(i, a)| {
             a.namespace == address.namespace
                 && system.missing.get(&i).is_some_and(|m| !m.is_empty())
