@@ -195,7 +195,6 @@ pub fn project(file: &str, object: &Value) -> Project {
 
 /// The root Application (in `bootstrap/`), every Application and AppProject it syncs.
 pub struct Tree {
-    pub repo: Repo,
     /// The root first, then the others by name.
     pub apps: Vec<App>,
     pub projects: BTreeMap<String, Project>,
@@ -250,11 +249,7 @@ pub fn tree(files: &BTreeMap<String, Vec<u8>>) -> Result<Tree, String> {
         }
     }
     apps[1..].sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Tree {
-        repo,
-        apps,
-        projects,
-    })
+    Ok(Tree { apps, projects })
 }
 
 /// The manifest files of a folder of `out/` as Argo CD's directory source reads them: YAML and

@@ -179,6 +179,33 @@ impl System {
         system
     }
 
+    /// A system of one Application applying the objects of a YAML stream, for unit tests.
+    #[cfg(test)]
+    pub fn from_yaml(text: &str) -> System {
+        let app = App {
+            name: "test".into(),
+            file: "argocd/application-test.yaml".into(),
+            wave: 0,
+            project: "default".into(),
+            namespace: "default".into(),
+            source: super::apps::Source::Folder {
+                path: "test".into(),
+                recurse: false,
+            },
+        };
+        let objects = super::apps::documents("test", text.as_bytes())
+            .expect("test YAML")
+            .into_iter()
+            .map(|o| (None, o))
+            .collect();
+        System::new(
+            vec![app],
+            BTreeMap::new(),
+            vec![objects],
+            std::iter::empty(),
+        )
+    }
+
     /// The objects Applications apply, without those the cluster makes at run time.
     pub fn applied(&self) -> impl Iterator<Item = &Object> {
         self.objects.iter().filter(|o| o.made_by.is_none())
@@ -288,13 +315,4 @@ pub fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
             _ => false,
         }
     })
-}
-
-/// Whether a plain `key: value` selector (a Service's) selects `labels`; an empty one selects
-/// nothing, as a Service without a selector has no pods.
-pub fn service_selects(
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }

@@ -2,6 +2,7 @@
 //! whole system and returns what breaks; none runs a program or reads the disk.
 
 mod address;
+mod canary;
 mod monitors;
 mod project;
 mod references;
@@ -19,6 +20,7 @@ pub fn all(system: &System) -> Vec<Finding> {
     findings.extend(references::check(system));
     findings.extend(storage::check(system));
     findings.extend(monitors::check(system));
+    findings.extend(canary::check(system));
     findings
 }
 

@@ -155,6 +155,13 @@ fn endpoint_ports(monitor: &Value, pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether some Prometheus of the system selects a monitor (any does when there is none to ask).
+pub fn picked(system: &System, monitor: &Object) -> bool {
+    let ns_labels = namespace_labels(system);
+    let prometheuses: Vec<&Object> = system.of_kind("Prometheus").collect();
+    prometheuses.is_empty() || prometheuses.iter().any(|p| picks(p, monitor, &ns_labels))
+}
+
 /// Labels of each namespace: its Namespace object's, and the name label every namespace has.
 fn namespace_labels(system: &System) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
