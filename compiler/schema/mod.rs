@@ -10,9 +10,12 @@ mod report;
 mod site_crds;
 mod table;
 mod validate;
+mod value;
 
 pub use capture::{identity, Identity};
 pub use crds::{embedded as embedded_schema, Lookup, SiteCrds};
 pub use embedded::{FILES as EMBEDDED_FILES, KINDS as EMBEDDED_KINDS};
 pub use report::{check_object, diagnostics, Checked};
+pub use site_crds::CrdProblem;
 pub use validate::{validate, Violation};
+pub use value::{check_value, is_built_in, ValueCheck};
