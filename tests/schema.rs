@@ -411,7 +411,13 @@ fn rendered_crds(helm: &std::path::Path, chart: &std::path::Path) -> Vec<serde_j
         .args(["template", "crds"])
         .arg(chart)
         // the site's Kubernetes version: Helm's default is newer
-        .args(["--namespace", "crds", "--kube-version", "1.31.13", "--include-crds"])
+        .args([
+            "--namespace",
+            "crds",
+            "--kube-version",
+            "1.31.13",
+            "--include-crds",
+        ])
         .output()
         .expect("helm runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -443,13 +449,19 @@ fn every_embedded_crd_is_the_one_its_pinned_chart_installs() {
             };
             let mut names = vec![chart.clone()];
             names.extend(c.releases.iter().filter_map(|r| r.chart.clone()));
-            names.into_iter().map(|n| format!("{n}/{version}")).collect()
+            names
+                .into_iter()
+                .map(|n| format!("{n}/{version}"))
+                .collect()
         })
         .collect();
     let mut covered = Vec::new();
     let mut all = Vec::new();
     for (folder, sub, files) in CHART_CRDS {
-        assert!(pinned.iter().any(|p| p == folder), "{folder} is not pinned: {pinned:?}");
+        assert!(
+            pinned.iter().any(|p| p == folder),
+            "{folder} is not pinned: {pinned:?}"
+        );
         let rendered = rendered_crds(&helm, &charts.join(folder).join(sub));
         for file in *files {
             let text = std::fs::read_to_string(root().join("stdlib/crds").join(file)).unwrap();
@@ -474,7 +486,10 @@ fn every_embedded_crd_is_the_one_its_pinned_chart_installs() {
         .collect();
     expected.sort();
     covered.sort();
-    assert_eq!(covered, expected, "an embedded CRD no pinned chart was compared with");
+    assert_eq!(
+        covered, expected,
+        "an embedded CRD no pinned chart was compared with"
+    );
     let extra = SiteCrds::from_values(all.iter().map(|(folder, crd)| (folder.as_str(), crd)))
         .unwrap_or_else(|problems| panic!("{problems:?}"));
     assert!(!extra.is_empty());

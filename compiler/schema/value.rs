@@ -143,6 +143,33 @@ mod tests {
     }
 
     #[test]
+    fn metadata_is_kubernetes_object_meta() {
+        let mut object = rollout(json!([]));
+        object["metadata"]["creationTimestamp"] = json!(null);
+        object["metadata"]["ownerReferences"] =
+            json!([{"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": "1"}]);
+        assert_eq!(check_value(&object, &SiteCrds::default()).violations(), []);
+        object["metadata"]["ownerReferences"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("uid");
+        object["metadata"]["creationTimestampp"] = json!(null);
+        let check = check_value(&object, &SiteCrds::default());
+        let fields: Vec<&str> = check
+            .violations()
+            .iter()
+            .map(|v| v.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "metadata.creationTimestampp",
+                "metadata.ownerReferences[0].uid"
+            ]
+        );
+    }
+
+    #[test]
     fn built_in_kinds_and_objects_without_a_kind_are_told_apart() {
         let extra = SiteCrds::default();
         let deployment =
