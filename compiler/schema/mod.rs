@@ -1,6 +1,7 @@
 //! The CRD schemas of the component versions labc pins, embedded at build time from
 //! `stdlib/crds/`, and the check of every custom resource labc writes against them (or
-//! against a site's own CRDs from its `crds/` folder) before anything is written.
+//! against a site's own CRDs from its `crds/` folder) before anything is written; and the same
+//! check of an object others render (`check_value`), with the CRDs they install deciding.
 
 mod capture;
 mod convert;
