@@ -54,10 +54,11 @@ impl SiteCrds {
     }
 
     /// The CRDs of already parsed CustomResourceDefinition objects (what a chart renders),
-    /// each given with the name a violation will cite for it (e.g. `argo-cd: applications.argoproj.io`);
-    /// a later CRD of the same group and kind replaces an earlier one. Every value that is not
-    /// a usable CRD is one problem, and none is kept: a CRD the set silently lacked would make
-    /// its objects "unknown kind" rather than checked.
+    /// each given with the name a violation will cite for it (such as
+    /// `argo-cd: applications.argoproj.io`); a later CRD of the same group and kind replaces an
+    /// earlier one. Each value that is not a usable CRD is one problem, and then no set is
+    /// returned: a CRD the set silently lacked would make its objects "no CRD" rather than
+    /// checked.
     pub fn from_values<'a>(
         crds: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
     ) -> Result<SiteCrds, Vec<CrdProblem>> {

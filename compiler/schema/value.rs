@@ -174,9 +174,8 @@ mod tests {
         let extra = SiteCrds::default();
         let deployment =
             json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}});
-        assert!(
-            matches!(check_value(&deployment, &extra), ValueCheck::BuiltIn(i) if i.kind == "Deployment")
-        );
+        let check = check_value(&deployment, &extra);
+        assert!(matches!(&check, ValueCheck::BuiltIn(i) if i.kind == "Deployment"));
         let service = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}});
         assert!(matches!(
             check_value(&service, &extra),
