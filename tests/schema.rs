@@ -334,3 +334,163 @@ fn defaulted_required_fields_and_wide_rules_are_accepted() {
     let catalog = catalog().with_crds(crds);
     compile_site(&root().join("site.kdl"), &catalog).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// The pinned chart that installs each embedded CRD: (chart folder in the offline chart cache,
+/// what to render, file names). Cilium's operator installs its CRDs (the chart has none) and no
+/// component installs the Gateway API, so those files have no row (stdlib/crds/README.md).
+const CHART_CRDS: &[(&str, &str, &[&str])] = &[
+    (
+        "argo-cd/9.3.7",
+        "",
+        &[
+            "argoproj.io_applications.yaml",
+            "argoproj.io_applicationsets.yaml",
+            "argoproj.io_appprojects.yaml",
+        ],
+    ),
+    (
+        "argo-rollouts/2.41.0",
+        "",
+        &[
+            "argoproj.io_analysisruns.yaml",
+            "argoproj.io_analysistemplates.yaml",
+            "argoproj.io_clusteranalysistemplates.yaml",
+            "argoproj.io_rollouts.yaml",
+        ],
+    ),
+    (
+        "base/1.29.6",
+        "",
+        &[
+            "networking.istio.io_destinationrules.yaml",
+            "networking.istio.io_gateways.yaml",
+            "networking.istio.io_serviceentries.yaml",
+            "networking.istio.io_virtualservices.yaml",
+            "security.istio.io_authorizationpolicies.yaml",
+            "security.istio.io_peerauthentications.yaml",
+            "security.istio.io_requestauthentications.yaml",
+            "telemetry.istio.io_telemetries.yaml",
+        ],
+    ),
+    (
+        "sealed-secrets/2.18.5",
+        "",
+        &["bitnami.com_sealedsecrets.yaml"],
+    ),
+    // the parent chart needs subcharts the cache does not hold to render; its CRDs are its
+    // `crds` subchart's
+    (
+        "kube-prometheus-stack/88.5.3",
+        "charts/crds",
+        &[
+            "monitoring.coreos.com_podmonitors.yaml",
+            "monitoring.coreos.com_prometheusrules.yaml",
+            "monitoring.coreos.com_servicemonitors.yaml",
+        ],
+    ),
+    (
+        "opentelemetry-operator/0.122.0",
+        "",
+        &["opentelemetry.io_instrumentations.yaml"],
+    ),
+];
+
+/// `helm`, from `LABC_HELM` or `PATH`, if it runs.
+fn helm() -> Option<std::path::PathBuf> {
+    let helm = std::env::var_os("LABC_HELM").unwrap_or_else(|| "helm".into());
+    let runs = std::process::Command::new(&helm)
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    runs.then(|| helm.into())
+}
+
+/// Every CRD `helm template --include-crds` renders for a chart folder, as JSON values.
+fn rendered_crds(helm: &std::path::Path, chart: &std::path::Path) -> Vec<serde_json::Value> {
+    let output = std::process::Command::new(helm)
+        .args(["template", "crds"])
+        .arg(chart)
+        // the site's Kubernetes version: Helm's default is newer
+        .args([
+            "--namespace",
+            "crds",
+            "--kube-version",
+            "1.31.13",
+            "--include-crds",
+        ])
+        .output()
+        .expect("helm runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", chart.display());
+    let text = String::from_utf8(output.stdout).unwrap();
+    serde_yaml::Deserializer::from_str(&text)
+        .map(|doc| serde::Deserialize::deserialize(doc).unwrap())
+        .filter(|v: &serde_json::Value| v["kind"] == "CustomResourceDefinition")
+        .collect()
+}
+
+/// The embedded CRDs are the ones the pinned charts install: each file's `spec` equals the one
+/// its chart, at the version a stdlib component pins, renders; and every CRD those charts render
+/// converts into an extra set (`SiteCrds::from_values`, what `labc verify` builds from a
+/// rendered chart). Needs the offline chart cache `../shared/reference/charts` and `helm`; it
+/// skips only when one of them is absent.
+#[test]
+fn every_embedded_crd_is_the_one_its_pinned_chart_installs() {
+    let charts = root().join("../shared/reference/charts");
+    let (true, Some(helm)) = (charts.is_dir(), helm()) else {
+        eprintln!("skipped: needs ../shared/reference/charts and helm");
+        return;
+    };
+    let pinned: Vec<String> = catalog()
+        .components()
+        .flat_map(|c| {
+            let Some(labc::stdlib::ChartSource::Helm { chart, version, .. }) = &c.source else {
+                return Vec::new();
+            };
+            let mut names = vec![chart.clone()];
+            names.extend(c.releases.iter().filter_map(|r| r.chart.clone()));
+            names
+                .into_iter()
+                .map(|n| format!("{n}/{version}"))
+                .collect()
+        })
+        .collect();
+    let mut covered = Vec::new();
+    let mut all = Vec::new();
+    for (folder, sub, files) in CHART_CRDS {
+        assert!(
+            pinned.iter().any(|p| p == folder),
+            "{folder} is not pinned: {pinned:?}"
+        );
+        let rendered = rendered_crds(&helm, &charts.join(folder).join(sub));
+        for file in *files {
+            let text = std::fs::read_to_string(root().join("stdlib/crds").join(file)).unwrap();
+            let embedded: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+            let name = &embedded["metadata"]["name"];
+            let chart_crd = rendered
+                .iter()
+                .find(|c| &c["metadata"]["name"] == name)
+                .unwrap_or_else(|| panic!("{folder} renders no {name}"));
+            assert!(
+                chart_crd["spec"] == embedded["spec"],
+                "stdlib/crds/{file} is not the CRD {folder} installs"
+            );
+            covered.push(file.to_string());
+        }
+        all.extend(rendered.into_iter().map(|crd| (folder.to_string(), crd)));
+    }
+    let mut expected: Vec<String> = EMBEDDED_FILES
+        .iter()
+        .filter(|f| !f.starts_with("cilium.io_") && !f.starts_with("gateway.networking.k8s.io_"))
+        .map(|f| f.to_string())
+        .collect();
+    expected.sort();
+    covered.sort();
+    assert_eq!(
+        covered, expected,
+        "an embedded CRD no pinned chart was compared with"
+    );
+    let extra = SiteCrds::from_values(all.iter().map(|(folder, crd)| (folder.as_str(), crd)))
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    assert!(!extra.is_empty());
+}

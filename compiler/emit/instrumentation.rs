@@ -5,8 +5,8 @@
 //!
 //! The agent exports to Tempo's OTLP receiver over HTTP (`wiring.tempo_otlp`, port 4318) and the
 //! protocol is written out as `http/protobuf` so that the port and the protocol agree whatever
-//! the agent's own default is. Only the fields the operator documents and labc's partial CRD
-//! (`stdlib/crds/opentelemetry.io_instrumentations.yaml`) declares are written.
+//! the agent's own default is. The object is checked against the pinned operator's CRD
+//! (`stdlib/crds/opentelemetry.io_instrumentations.yaml`).
 
 use super::files::object_path;
 use super::wiring::Wiring;

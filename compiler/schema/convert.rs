@@ -12,16 +12,38 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// What the API server knows of every object's metadata, whatever its CRD says: custom
-/// resources get ObjectMeta, which labc only ever fills with these fields.
+/// resources get Kubernetes 1.31's ObjectMeta. labc writes only names, labels and annotations;
+/// the rest is there for objects others render (`schema::check_value`), which may carry what
+/// the API server accepts and sets itself (`creationTimestamp: null` of generated manifests).
 const OBJECT_META: &str = "
 type: object
 properties:
   name: {type: string}
   generateName: {type: string}
   namespace: {type: string}
+  selfLink: {type: string}
+  uid: {type: string}
+  resourceVersion: {type: string}
+  generation: {type: integer, format: int64}
+  creationTimestamp: {type: string, nullable: true}
+  deletionTimestamp: {type: string, nullable: true}
+  deletionGracePeriodSeconds: {type: integer, format: int64}
   labels: {type: object, additionalProperties: {type: string}}
   annotations: {type: object, additionalProperties: {type: string}}
+  ownerReferences:
+    type: array
+    items:
+      type: object
+      required: [apiVersion, kind, name, uid]
+      properties:
+        apiVersion: {type: string}
+        kind: {type: string}
+        name: {type: string}
+        uid: {type: string}
+        controller: {type: boolean}
+        blockOwnerDeletion: {type: boolean}
   finalizers: {type: array, items: {type: string}}
+  managedFields: {type: array, items: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 ";
 
 /// The tables being filled, with what is already in them.

@@ -44,8 +44,9 @@ pub fn embedded(identity: &Identity) -> Lookup<'static> {
     lookup(&super::embedded::TABLE, super::embedded::KINDS, identity)
 }
 
-/// The CRDs a site brings in its own `crds/` folder, for the components whose version it
-/// overrides; empty for most sites.
+/// CRDs converted at run time, which decide over the embedded ones for the groups and kinds
+/// they cover: those a site brings in its own `crds/` folder, for the components whose version
+/// it overrides (empty for most sites), or those a rendered chart installs (`from_values`).
 #[derive(Debug, Clone, Default)]
 pub struct SiteCrds {
     pub(super) table: Table,

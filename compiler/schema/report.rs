@@ -34,7 +34,7 @@ pub fn check_object<T: serde::Serialize + ?Sized>(path: &str, object: &T) -> Opt
     })
 }
 
-fn not_served(identity: &Identity, served: &[&str]) -> Violation {
+pub(super) fn not_served(identity: &Identity, served: &[&str]) -> Violation {
     Violation {
         field: "apiVersion".to_string(),
         problem: format!(

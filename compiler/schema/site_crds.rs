@@ -50,14 +50,56 @@ impl SiteCrds {
         if !problems.is_empty() {
             return Err(problems);
         }
+        Ok(SiteCrds::finish(builder))
+    }
+
+    /// The CRDs of already parsed CustomResourceDefinition objects (what a chart renders),
+    /// each given with the name a violation will cite for it (such as
+    /// `argo-cd: applications.argoproj.io`); a later CRD of the same group and kind replaces an
+    /// earlier one. Each value that is not a usable CRD is one problem, and then no set is
+    /// returned: a CRD the set silently lacked would make its objects "no CRD" rather than
+    /// checked.
+    pub fn from_values<'a>(
+        crds: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
+    ) -> Result<SiteCrds, Vec<CrdProblem>> {
+        let mut builder = Builder::default();
+        let mut problems = Vec::new();
+        for (name, value) in crds {
+            // the conversion reads serde_yaml values, as build.rs does; a JSON value always
+            // converts (YAML is a superset)
+            let result = serde_yaml::to_value(value)
+                .map_err(|e| e.to_string())
+                .and_then(|doc| builder.crd(name, &doc));
+            if let Err(reason) = result {
+                problems.push(CrdProblem {
+                    name: name.to_string(),
+                    reason,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(SiteCrds::finish(builder))
+    }
+
+    /// The converted set, keeping the last CRD of each group and kind.
+    fn finish(builder: Builder) -> SiteCrds {
         let (table, mut kinds) = builder.into_table();
-        // later files win: keep the last CRD of each group and kind
         let mut seen = std::collections::BTreeSet::new();
         kinds.reverse();
         kinds.retain(|k| seen.insert((k.group.clone(), k.kind.clone())));
         kinds.reverse();
-        Ok(SiteCrds { table, kinds })
+        SiteCrds { table, kinds }
     }
+}
+
+/// A CRD given as a value that labc cannot use, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrdProblem {
+    /// The name it was given under.
+    pub name: String,
+    pub reason: String,
 }
 
 /// Where each YAML document of `text` starts: the line after each `---` separator, and the
