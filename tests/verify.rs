@@ -130,6 +130,7 @@ fn each_contract_fixture_fails_with_its_code_naming_both_ends() {
             &["ServiceMonitor echo/echo", "selects no Service"],
         ),
         ("render", &["`echo` does not render", "the fault `render`"]),
+        ("schema", &["Rollout echo/echo-next", "`spec.replica`"]),
     ];
     for (name, says) in cases {
         let text = std::fs::read_to_string(fixtures().join(format!("{name}.kdl"))).unwrap();

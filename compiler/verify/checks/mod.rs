@@ -6,6 +6,7 @@ mod canary;
 mod monitors;
 mod project;
 mod references;
+mod schema;
 mod shared;
 mod storage;
 
@@ -14,6 +15,7 @@ use super::{Finding, System};
 /// Every check over the system, in a fixed order.
 pub fn all(system: &System) -> Vec<Finding> {
     let mut findings = Vec::new();
+    findings.extend(schema::check(system));
     findings.extend(project::check(system));
     findings.extend(shared::check(system));
     findings.extend(address::check(system));
