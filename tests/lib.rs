@@ -22,5 +22,6 @@ mod platform_values;
 mod schema;
 mod secrets;
 mod sources;
+mod stray;
 mod talon;
 mod tutorial;
