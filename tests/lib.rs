@@ -4,6 +4,7 @@ mod support;
 
 mod annotations;
 mod bad_inputs;
+mod bootstrap;
 mod canary;
 mod cli;
 #[cfg(feature = "fault-injection")]
