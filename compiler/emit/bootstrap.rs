@@ -13,14 +13,14 @@ use crate::model::{LayerKind, Site};
 use crate::stdlib::{Catalog, ChartSource, Instance, Platform};
 use std::fmt::Write;
 
-pub const FOLDER: &str = "bootstrap";
+const FOLDER: &str = "bootstrap";
 /// The component that syncs `out/`; the checker makes every site have it.
 const ARGOCD: &str = "argocd";
 /// How long `helm --wait` gives a release's pods: images are pulled on bare nodes.
 const TIMEOUT: &str = "15m";
 
 /// The path of the values file of the release whose Application is `application`.
-pub fn values_path(application: &str) -> String {
+fn values_path(application: &str) -> String {
     format!("{FOLDER}/values/{application}.yaml")
 }
 
