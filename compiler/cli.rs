@@ -128,7 +128,9 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
     Ok(loaded)
 }
 
-/// `load`, leaving the warnings in `compiled.warnings` for the caller to print with its own.
+/// `load`, leaving the warnings in `compiled.warnings` for the caller to print with what it
+/// finds itself (`build --check`: the stray files of `out/`; `verify`: the broken contracts), as
+/// one list: JSON is one array.
 fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
     std::thread::spawn(crate::emit::warm_up);
     let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
@@ -273,7 +275,11 @@ pub fn run() -> ExitCode {
         name,
         site_dir,
         ..
-    } = match load(&site, format) {
+    } = match if matches!(then, Then::CheckOut) {
+        load_keeping_warnings(&site, format)
+    } else {
+        load(&site, format)
+    } {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -295,10 +301,18 @@ pub fn run() -> ExitCode {
         Then::Write | Then::CheckOut => {}
     }
     let out_dir = out.unwrap_or_else(|| site_dir.join("out"));
+    let site_span = compiled.site_span;
     let files = compiled.files.into_map();
     if matches!(then, Then::CheckOut) {
-        return match crate::out::check(&out_dir, &files) {
-            Ok(staleness) if staleness.is_fresh() => {
+        let checked = crate::out::check(&out_dir, &files);
+        let mut diagnostics = compiled.warnings;
+        if let Ok(staleness) = &checked {
+            let found = &staleness.foreign;
+            diagnostics.extend(stray_files(&compiled.file, site_span, &out_dir, found));
+        }
+        report(diagnostics, format);
+        return match checked {
+            Ok(staleness) if staleness.is_fresh() && staleness.foreign.is_empty() => {
                 eprintln!(
                     "{} is up to date ({} files)",
                     out_dir.display(),
@@ -307,13 +321,15 @@ pub fn run() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Ok(staleness) => {
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(
-                    err,
-                    "error: {} is stale; run `labc build` and commit the result",
-                    out_dir.display()
-                );
-                let _ = write!(err, "{}", diff::staleness(&out_dir, &files, &staleness));
+                if !staleness.is_fresh() {
+                    let mut err = std::io::stderr().lock();
+                    let _ = writeln!(
+                        err,
+                        "error: {} is stale; run `labc build` and commit the result",
+                        out_dir.display()
+                    );
+                    let _ = write!(err, "{}", diff::staleness(&out_dir, &files, &staleness));
+                }
                 ExitCode::from(1)
             }
             Err(e) => {
@@ -322,7 +338,11 @@ pub fn run() -> ExitCode {
             }
         };
     }
-    match crate::out::write(&out_dir, &files) {
+    let written = crate::out::write(&out_dir, &files);
+    if let Ok(report) = &written {
+        warn_foreign(&out_dir, &report.foreign);
+    }
+    match written {
         Ok(report) if report.noop => {
             eprintln!(
                 "{} is up to date ({} files)",
@@ -350,6 +370,40 @@ pub fn run() -> ExitCode {
             eprintln!("error: {e}; {} was left as it was", out_dir.display());
             ExitCode::from(2)
         }
+    }
+}
+
+/// `labc::out::stray_file` for each file of `out_dir` that labc did not write.
+fn stray_files(
+    file: &std::sync::Arc<crate::diag::SourceFile>,
+    span: miette::SourceSpan,
+    out_dir: &Path,
+    paths: &[String],
+) -> Vec<Located> {
+    let out = out_dir.display().to_string();
+    paths
+        .iter()
+        .map(|path| {
+            let error = crate::diag::Error::StrayFile {
+                out: out.clone(),
+                path: path.clone(),
+                span,
+            };
+            Located::new(file, error)
+        })
+        .collect()
+}
+
+/// `labc build` keeps files it did not write (it never deletes them) but says that Argo CD
+/// would sync them; `--check` fails on them.
+fn warn_foreign(out_dir: &Path, foreign: &[String]) {
+    let out = out_dir.display();
+    for path in foreign {
+        eprintln!(
+            "warning: {out}/{path} was not written by labc and was kept; Argo CD syncs it like \
+             any other file: remove it (`git rm {out}/{path}`) or move it out of {out}/ \
+             (`labc explain stray_file`)"
+        );
     }
 }
 

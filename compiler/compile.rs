@@ -16,6 +16,8 @@ pub struct Compiled {
     pub quarantine: bool,
     pub warnings: Vec<Located>,
     pub file: Arc<SourceFile>,
+    /// The site's name in `file`: where diagnostics about `out/` as a whole point.
+    pub site_span: miette::SourceSpan,
     /// The dependency graph the sync waves came from (`labc graph`).
     pub graph: crate::graph::Graph,
     /// Where each file was declared; also in `files` as `sources.tsv` (`labc why`).
@@ -128,6 +130,7 @@ pub fn compile_parsed(
         kubernetes: site.settings.kubernetes.value.to_string(),
         warnings,
         file,
+        site_span: site.settings.name.span,
         graph,
     })
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod annotations;
 mod bad_inputs;
+mod bootstrap;
 mod canary;
 mod cli;
 #[cfg(feature = "fault-injection")]
@@ -22,6 +23,7 @@ mod platform_values;
 mod schema;
 mod secrets;
 mod sources;
+mod stray;
 mod talon;
 mod tutorial;
 mod verify;

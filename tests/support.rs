@@ -74,12 +74,13 @@ pub fn good_sites() -> Vec<PathBuf> {
     sites
 }
 
-/// The Kubernetes objects of a compiled `out/`, parsed back from their YAML (node scripts and
-/// kubeadm configurations are not API objects).
+/// The Kubernetes objects of a compiled `out/`, parsed back from their YAML (node scripts,
+/// kubeadm configurations and the bootstrap's Helm values are not API objects).
 pub fn api_objects(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<serde_yaml::Value> {
     files
         .iter()
         .filter(|(path, _)| path.ends_with(".yaml") && !path.starts_with("nodes/"))
+        .filter(|(path, _)| !path.starts_with("bootstrap/values/"))
         .map(|(_, b)| serde_yaml::from_slice(b).unwrap())
         .collect()
 }

@@ -167,6 +167,38 @@ fn a_broken_contract_is_labelled_at_the_declaration_behind_it() {
 }
 
 #[test]
+fn a_file_labc_did_not_write_fails_verify_naming_it() {
+    if helm().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixtures().join("ok.kdl"), dir.path().join("site.kdl")).unwrap();
+    std::fs::create_dir(dir.path().join("components")).unwrap();
+    for entry in std::fs::read_dir(fixtures().join("components")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("components").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    assert!(labc(&["build"], dir.path()).status.success());
+    // a stale Application of an earlier layout, which the root Application would still sync
+    std::fs::write(
+        dir.path().join("out/argocd/application-old.yaml"),
+        "kind: Application\n",
+    )
+    .unwrap();
+    let (diagnostics, code) = verify_in(dir.path(), &fixtures().join("charts"));
+    assert_eq!(code, Some(1));
+    let errors = errors(&diagnostics);
+    assert!(
+        errors.iter().any(|(c, m)| c == "labc::out::stray_file" && m.contains("argocd/application-old.yaml")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn without_helm_verify_is_an_error_not_a_skip() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(fixtures().join("ok.kdl"), dir.path().join("site.kdl")).unwrap();

@@ -1,7 +1,7 @@
 //! `labc verify`: would `out/` run? Compiles the site, holds `out/` to it, renders every
 //! Application as Argo CD would and reports each broken contract between the parts.
 
-use super::{io_error, load_keeping_warnings, report_then};
+use super::{io_error, load_keeping_warnings, report_then, stray_files};
 use crate::diag::{Format, Located};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,10 +59,23 @@ pub fn run(args: Args) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| loaded.site_dir.join("out"));
-    let warnings = std::mem::take(&mut loaded.compiled.warnings);
+    // what Argo CD syncs is what is committed: it must be what the site compiles to
+    // Argo CD syncs whole folders: a file labc did not write is synced like the rest
+    let mut diagnostics = std::mem::take(&mut loaded.compiled.warnings);
+    match crate::out::stray(&out_dir) {
+        Ok(strays) => diagnostics.extend(stray_files(
+            &loaded.compiled.file,
+            loaded.compiled.site_span,
+            &out_dir,
+            &strays,
+        )),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let compiled = loaded.compiled;
     let files = compiled.files.as_map();
-    // what Argo CD syncs is what is committed: it must be what the site compiles to
     match crate::out::check(&out_dir, files) {
         Ok(staleness) if staleness.is_fresh() => {}
         Ok(_) => {
@@ -123,7 +136,6 @@ pub fn run(args: Args) -> ExitCode {
             return code;
         }
     }
-    let mut diagnostics = warnings;
     diagnostics.extend(
         verified
             .findings

@@ -785,6 +785,29 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// `out/` holds a file its index (`out/index.sha256`) does not list: labc did not write
+    /// it, or wrote it under an older index that no longer says so. Reported by
+    /// `labc build --check`.
+    ///
+    /// The root Application syncs whole folders of `out/`, so Argo CD applies such a file like
+    /// any other: a stale Application left from an older layout fights the current one over
+    /// the same objects. labc never deletes what it did not write (`labc build` keeps the file
+    /// and warns); delete it, or move it out of `out/`.
+    ///
+    /// No example site: the mistake is a file in `out/`, which a one-file fixture cannot hold;
+    /// `tests/stray.rs` covers it.
+    #[error("{out}/{path} was not written by labc")]
+    #[diagnostic(
+        code(labc::out::stray_file),
+        help("Argo CD syncs every file of the folders the root Application reads, and labc never deletes a file its index does not list; remove it with `git rm {out}/{path}` (or `rm` if it is not committed), or move it out of {out}/")
+    )]
+    StrayFile {
+        out: String,
+        path: String,
+        #[label("the site whose out/ holds it")]
+        span: SourceSpan,
+    },
+
     /// The site file is larger than labc reads.
     ///
     /// labc refuses a file over 16 MiB before parsing it, so that a wrong path (a disk image,
@@ -1140,26 +1163,6 @@ pub enum Error {
     #[error("{message}")]
     #[diagnostic(code(labc::verify::storage_class), help("{help}"))]
     VerifyStorage {
-        message: String,
-        help: String,
-        here: String,
-        #[label("{here}")]
-        span: SourceSpan,
-        there: String,
-        #[label("{there}")]
-        other: Option<SourceSpan>,
-    },
-
-    /// A file in `out/` that labc did not write (it is not in `out/index.sha256`).
-    ///
-    /// Argo CD syncs whole folders of `out/`, so a stale Application or manifest left there is applied
-    /// like the rest: a second Application for the same release fights the real one. Remove it.
-    ///
-    /// No example site: `labc verify` checks what `out/` renders to, not `site.kdl` alone; each
-    /// check has a site under `tests/fixtures/verify/` that breaks it, and docs/verify.md shows one.
-    #[error("{message}")]
-    #[diagnostic(code(labc::verify::stray_file), help("{help}"))]
-    VerifyStray {
         message: String,
         help: String,
         here: String,

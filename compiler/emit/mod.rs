@@ -5,6 +5,7 @@
 mod application;
 mod argocd;
 mod authorization_policy;
+mod bootstrap;
 mod canary;
 mod custom_resource;
 mod database;
@@ -118,5 +119,6 @@ pub fn emit(
     argocd::emit(site, graph, &mut files);
     nodes::emit(site, catalog, &mut files);
     platform::emit(site, catalog, platform, graph, &mut files);
+    bootstrap::emit(site, catalog, platform, &mut files);
     files
 }

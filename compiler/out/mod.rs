@@ -4,7 +4,9 @@
 //! Guarantees, and how they are kept:
 //! - **Ownership.** `out/index.sha256` (sha256sum format) lists every file labc wrote. labc
 //!   removes only files the previous index lists; everything else in `out/` (a README, a
-//!   `.gitkeep`) is carried over untouched, same inode, content and mtime.
+//!   `.gitkeep`) is carried over untouched, same inode, content and mtime, and reported as
+//!   foreign (`stray` lists them; `labc build --check` refuses them, since Argo CD would sync
+//!   them).
 //! - **No-op.** If the files and the index are already current, nothing is written at all,
 //!   so no mtime changes and nothing for git or Argo CD to notice.
 //! - **Atomicity.** The new tree is built complete in `.<name>.labc-stage` next to `out/`
@@ -29,6 +31,7 @@ mod plan;
 mod read;
 mod scan;
 mod stage;
+mod stray;
 mod swap;
 
 #[cfg(test)]
@@ -46,6 +49,7 @@ pub use git::read_git;
 pub use index::{index_text, parse_index, ParseIndexError};
 pub use paths::INDEX_NAME;
 pub use read::read_dir;
+pub use stray::stray;
 
 use paths::Siblings;
 
@@ -58,6 +62,9 @@ pub struct WriteReport {
     pub written: Vec<String>,
     /// Files the previous index listed that are no longer produced, sorted.
     pub removed: Vec<String>,
+    /// Files in `out/` labc did not write (neither produced nor in the previous index),
+    /// sorted: kept as they are, for the caller to report.
+    pub foreign: Vec<String>,
     /// Produced files whose bytes were already on disk (carried over, mtime kept).
     pub unchanged: usize,
     /// Nothing on disk was touched: all files and the index were already current.
@@ -76,6 +83,10 @@ pub struct Staleness {
     pub changed: Vec<String>,
     /// Owned files on disk that are no longer produced.
     pub removed: Vec<String>,
+    /// Files on disk that are neither produced nor in the index on disk: `write` would keep
+    /// them (it never deletes what labc did not write), so they do not make `out/` stale, but
+    /// Argo CD would sync them; `labc build --check` fails on them.
+    pub foreign: Vec<String>,
     /// The index on disk is missing or differs from the one `write` would write.
     pub index_stale: bool,
 }
@@ -100,9 +111,12 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     let index = index::render(files, &index::hashes(files));
 
     if scan::is_current(&s.out, &index, files)? {
+        // the no-op test lists no directory; foreign files are found by one walk, read-only
+        let foreign = stray::unlisted(&scan::read_tree(&s.out)?);
         return Ok(WriteReport {
             written: Vec::new(),
             removed: Vec::new(),
+            foreign,
             unchanged: files.len(),
             noop: true,
             cleanup: None,
@@ -139,6 +153,7 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     Ok(WriteReport {
         written,
         removed: plan.removed,
+        foreign: plan.foreign,
         unchanged: plan.unchanged,
         noop: false,
         cleanup,
@@ -160,6 +175,7 @@ pub fn check(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Stalen
         added: plan.added,
         changed: plan.changed,
         removed: plan.removed,
+        foreign: plan.foreign,
         index_stale: old.index.as_deref() != Some(index.as_bytes()),
     })
 }

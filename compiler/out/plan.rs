@@ -31,6 +31,9 @@ pub struct Plan<'a> {
     pub added: Vec<String>,
     pub changed: Vec<String>,
     pub removed: Vec<String>,
+    /// Files neither produced nor listed in the old index: not labc's, carried over as they
+    /// are and reported (`super::stray`), never removed.
+    pub foreign: Vec<String>,
     pub unchanged: usize,
 }
 
@@ -62,6 +65,7 @@ pub fn make<'a>(
         added: Vec::new(),
         changed: Vec::new(),
         removed: Vec::new(),
+        foreign: Vec::new(),
         unchanged: 0,
     };
     // Every non-directory of the new tree, plus directories kept because they were already
@@ -109,8 +113,14 @@ pub fn make<'a>(
                 plan.removed.extend(as_str.map(str::to_owned));
                 continue;
             }
-            Kind::Symlink => Some(Job::Symlink(rel)),
-            Kind::File | Kind::Other => Some(Job::Keep(rel)),
+            Kind::Symlink => {
+                plan.foreign.push(rel.to_string_lossy().into_owned());
+                Some(Job::Symlink(rel))
+            }
+            Kind::File | Kind::Other => {
+                plan.foreign.push(rel.to_string_lossy().into_owned());
+                Some(Job::Keep(rel))
+            }
         };
         leaves.insert(rel.as_os_str(), (job, false));
     }

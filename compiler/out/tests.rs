@@ -248,6 +248,7 @@ fn check_reports_differences_and_writes_nothing() {
             added: vec!["e".into()],
             changed: vec!["b".into()],
             removed: vec!["d/c".into()],
+            foreign: vec!["mine".into()],
             index_stale: true,
         }
     );
@@ -258,6 +259,40 @@ fn check_reports_differences_and_writes_nothing() {
     fs::write(out.join("index.sha256"), "").unwrap();
     let stale = check(&out, &v1).unwrap();
     assert!(stale.index_stale && stale.added.is_empty() && stale.changed.is_empty());
+}
+
+#[test]
+fn foreign_files_are_listed_by_stray_check_and_write_and_kept() {
+    let (_tmp, out) = setup();
+    let v1 = files(&[("a", "1"), ("d/c", "3")]);
+    let _ = write(&out, &v1).unwrap();
+    assert!(stray(&out).unwrap().is_empty());
+    fs::write(out.join("d/mine"), "x").unwrap();
+    symlink("a", out.join("link")).unwrap();
+    fs::create_dir(out.join("empty")).unwrap();
+    let foreign = ["d/mine", "link"];
+    assert_eq!(
+        stray(&out).unwrap(),
+        foreign,
+        "empty directories are not files"
+    );
+    assert_eq!(check(&out, &v1).unwrap().foreign, foreign);
+
+    let noop = write(&out, &v1).unwrap();
+    assert!(noop.noop);
+    assert_eq!(noop.foreign, foreign);
+    let v2 = files(&[("a", "2")]);
+    let report = write(&out, &v2).unwrap();
+    assert_eq!(
+        (report.removed, report.foreign),
+        (vec!["d/c".into()], foreign.map(String::from).to_vec())
+    );
+    assert_eq!(fs::read(out.join("d/mine")).unwrap(), b"x");
+    assert!(fs::symlink_metadata(out.join("link")).unwrap().is_symlink());
+
+    // without an index, nothing there is labc's
+    fs::remove_file(out.join(INDEX_NAME)).unwrap();
+    assert_eq!(stray(&out).unwrap(), ["a", "d/mine", "link"]);
 }
 
 #[test]

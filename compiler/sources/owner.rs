@@ -121,6 +121,8 @@ impl<'a> Owners<'a> {
                         .then(|| self.site())
                 }
             }
+            ["bootstrap", "install.sh"] => Some(self.site()),
+            ["bootstrap", "values", file] => self.application(file.strip_suffix(".yaml")?),
             ["bootstrap", file] => (object(file, "application")?
                 == format!("{site}-{}", crate::emit::ROOT))
             .then(|| self.site()),

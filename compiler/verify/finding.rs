@@ -23,8 +23,6 @@ pub enum Contract {
     Order,
     /// A claim names a StorageClass that does not exist, or none with no default class.
     Storage,
-    /// A file in `out/` that labc did not write.
-    Stray,
     /// A canary's analysis does not observe the canary's pods.
     Canary,
     /// A pod reads a secret the site declares but has not sealed yet (a warning).
@@ -148,7 +146,6 @@ impl Finding {
             Contract::Schema => variant!(VerifySchema),
             Contract::Shared => variant!(VerifyShared),
             Contract::Storage => variant!(VerifyStorage),
-            Contract::Stray => variant!(VerifyStray),
             Contract::Subchart => variant!(VerifySubchart),
             Contract::Unsealed => variant!(VerifyUnsealed),
         }
