@@ -70,6 +70,31 @@ pub fn documents(path: &str, bytes: &[u8]) -> Result<Vec<Value>, String> {
     Ok(out)
 }
 
+/// File modes the way Kubernetes reads them: its YAML reader (YAML 1.1) takes a plain `0400`
+/// for the octal number 256, where serde_yaml (YAML 1.2) keeps the string. Charts write modes
+/// so (`defaultMode: 0400`); nothing else of theirs is an octal number.
+pub fn octal_modes(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if matches!(key.as_str(), "defaultMode" | "mode") {
+                    if let Some(n) = item
+                        .as_str()
+                        .filter(|s| s.len() > 1 && s.starts_with('0'))
+                        .and_then(|s| u32::from_str_radix(&s[1..], 8).ok())
+                    {
+                        *item = Value::from(n);
+                        continue;
+                    }
+                }
+                octal_modes(item);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(octal_modes),
+        _ => {}
+    }
+}
+
 pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
     at(value, path).and_then(Value::as_str).unwrap_or("")
 }

@@ -131,7 +131,8 @@ fn disk_folder(dir: &Path) -> Result<Vec<(Option<String>, Value)>, String> {
 /// `kind: List` documents hold their objects in `items`, which Argo CD applies one by one.
 fn flatten(objects: Vec<(Option<String>, Value)>) -> Vec<(Option<String>, Value)> {
     let mut out = Vec::with_capacity(objects.len());
-    for (file, object) in objects {
+    for (file, mut object) in objects {
+        super::apps::octal_modes(&mut object);
         match object.get("items").and_then(Value::as_array) {
             Some(items) if object.get("kind").and_then(Value::as_str) == Some("List") => {
                 out.extend(items.iter().map(|i| (file.clone(), i.clone())));
