@@ -228,6 +228,23 @@ fn selector() -> String {
     )
 }
 
+/// Seconds before the first measurement: two scrapes of the canary's pods, which `rate` needs,
+/// and one `interval`.
+fn initial_delay(analysis: &crate::model::Analysis, scrape: u64) -> u64 {
+    scrape * 2 + analysis.interval.as_secs().max(1)
+}
+
+/// Seconds from the start of the app's canary analysis until its first measurement has been
+/// taken (`initialDelay` plus one `interval`), when it has one; the checker wants the canary's
+/// pauses to last at least this long.
+pub fn first_measurement(app: &App) -> Option<u64> {
+    let analysis = app.canary.as_ref()?.analysis.as_ref()?;
+    Some(
+        initial_delay(analysis, super::metrics::scrape_interval(app))
+            + analysis.interval.as_secs().max(1),
+    )
+}
+
 /// The metrics of the analysis.
 ///
 /// What Argo Rollouts (1.9) does with a measurement: the query's vector becomes `result`, a list
@@ -259,7 +276,7 @@ fn metrics(canary: &Canary, prometheus: &str, scrape: u64) -> Vec<Metric> {
         "{}s",
         (analysis.interval.as_secs() * 6).max(scrape * 4).max(60)
     );
-    let initial_delay = format!("{}s", scrape * 2 + analysis.interval.as_secs().max(1));
+    let initial_delay = format!("{}s", initial_delay(analysis, scrape));
     let sel = selector();
     let rate = format!("{}", analysis.success_rate.ratio());
     let metric = |name, query: String, success: String, failure: String| Metric {
