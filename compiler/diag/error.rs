@@ -28,6 +28,27 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A canary's steps pause for less time in all than its analysis needs to measure it: its
+    /// `initialDelay` (two scrapes of the app's pods, which `rate` needs, and one `interval`)
+    /// and one more `interval` to take the measurement.
+    ///
+    /// Argo Rollouts runs the analysis in the background while the steps go on; a rollout that
+    /// reaches 100% before the first measurement ends the analysis as successful, so the canary
+    /// would be promoted without ever being measured.
+    #[error("the canary pauses {pauses}s in all, but its analysis needs {needed}s to measure it")]
+    #[diagnostic(
+        code(labc::canary::analysis_too_short),
+        help("give the steps pauses of at least {needed}s in all (e.g. `step 20 pause=\"{needed}s\"`), or a shorter analysis `interval`, so that the canary is measured before it is promoted")
+    )]
+    CanaryAnalysisTooShort {
+        pauses: u64,
+        needed: u64,
+        #[label("needs {needed}s")]
+        span: SourceSpan,
+        #[label("the steps")]
+        steps_span: SourceSpan,
+    },
+
     /// A canary weight is outside 1..=100.
     #[error("canary weight {weight} is outside 1..=100")]
     #[diagnostic(

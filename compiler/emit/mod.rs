@@ -29,8 +29,10 @@ mod workload;
 
 pub use application::WAVES_PER_LEVEL;
 pub use argocd::{site_application, MESH, NAMESPACES, PLATFORM_SECRETS, ROOT, SITE_APPLICATIONS};
+pub use canary::{first_measurement as analysis_first_measurement, HASH_LABEL};
 pub use files::Files;
 pub use labels::QUARANTINE;
+pub use metrics::discovered_pod_label;
 
 use crate::graph::Graph;
 use crate::model::{App, Database, Site};

@@ -215,7 +215,7 @@ impl Language {
     }
 }
 
-/// Where an app serves Prometheus metrics; with `prometheus` in the site a ServiceMonitor
+/// Where an app serves Prometheus metrics; with `prometheus` in the site a PodMonitor
 /// scrapes it (through the sidecar's merged metrics in a mesh, see `emit/metrics.rs`).
 #[derive(Debug, Clone)]
 pub struct Metrics {
