@@ -207,8 +207,15 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     for db in &site.databases {
         if let Some(secret_name) = &db.secret {
             if let Some(secret) = secret_for(view, secret_name, &db.namespace, errors) {
-                for key in db.engine.value.required_keys() {
-                    check_key(secret, key, secret_name.span, errors);
+                let root = db.engine.value.root_key();
+                for key in db.secret_keys() {
+                    // a key the site wrote is labelled where it wrote it
+                    let span = if root == Some(key) {
+                        secret_name.span
+                    } else {
+                        db.password_key.span
+                    };
+                    check_key(secret, key, span, errors);
                 }
             }
         }
