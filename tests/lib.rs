@@ -20,6 +20,7 @@ mod instrumentation;
 mod kubeadm;
 mod platform_values;
 mod schema;
+mod secret_waves;
 mod secrets;
 mod sources;
 mod talon;
