@@ -8,6 +8,7 @@ mod canary;
 mod cli;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod databases;
 mod determinism;
 mod diff;
 mod docs;

@@ -98,7 +98,11 @@ fn pod_reads(object: &Value) -> Vec<String> {
         if let Some(n) = volume["secret"]["secretName"].as_str() {
             names.push(n.to_string());
         }
-        for source in volume["projected"]["sources"].as_sequence().into_iter().flatten() {
+        for source in volume["projected"]["sources"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+        {
             if let Some(n) = source["secret"]["name"].as_str() {
                 names.push(n.to_string());
             }
@@ -158,7 +162,10 @@ fn seal_every_skeleton(files: &BTreeMap<String, Vec<u8>>) -> Vec<SealedFile> {
             .keys()
             .map(|k| {
                 let c = format::seal(&cert.key, scope, ns, name, b"value", &mut rng);
-                (k.clone(), base64::engine::general_purpose::STANDARD.encode(c).into())
+                (
+                    k.clone(),
+                    base64::engine::general_purpose::STANDARD.encode(c).into(),
+                )
             })
             .collect();
         let meta = serde_yaml::to_value(BTreeMap::from([
@@ -235,15 +242,17 @@ fn check_site(site: &Path) -> usize {
     let files = compiled_with_every_secret_sealed(site);
     let apps = applications(&files, &out_path(&files));
     let mut checked = 0;
-    for path in files.keys().filter(|p| p.starts_with("seal/") && p.ends_with(".yaml")) {
+    for path in files
+        .keys()
+        .filter(|p| p.starts_with("seal/") && p.ends_with(".yaml"))
+    {
         let skeleton: Value = serde_yaml::from_slice(&files[path]).unwrap();
         let name = skeleton["metadata"]["name"].as_str().unwrap();
         let ns = skeleton["metadata"]["namespace"].as_str().unwrap();
         let mut consumers = Vec::new();
         let mut sealed = Vec::new();
         for (path, bytes) in &files {
-            if !path.ends_with(".yaml") || path.starts_with("seal/") || path.starts_with("nodes/")
-            {
+            if !path.ends_with(".yaml") || path.starts_with("seal/") || path.starts_with("nodes/") {
                 continue;
             }
             let object: Value = serde_yaml::from_slice(bytes).unwrap();
@@ -320,7 +329,10 @@ fn every_sealed_secret_is_synced_no_later_than_its_first_consumer() {
         total += check_site(&site);
     }
     // the seed alone: the database and the app read mysql-credentials, charts read the others
-    assert!(total >= 4, "only {total} consumers found: the walk misses them");
+    assert!(
+        total >= 4,
+        "only {total} consumers found: the walk misses them"
+    );
 }
 
 #[test]
@@ -334,6 +346,9 @@ fn the_seeds_database_credentials_come_with_the_database_not_the_app() {
     let by = syncing(&apps, path).expect("synced");
     let database = apps.iter().find(|a| a.name == "mysql").unwrap();
     let app = apps.iter().find(|a| a.name == "was").unwrap();
-    assert!(database.wave < app.wave, "the test's premise: the database comes first");
+    assert!(
+        database.wave < app.wave,
+        "the test's premise: the database comes first"
+    );
     assert_eq!(by.name, "mysql", "{path}");
 }

@@ -38,7 +38,9 @@ pub fn consumers(
 ) -> BTreeMap<(String, String), Vec<Place>> {
     let mut found: BTreeMap<(String, String), Vec<Place>> = BTreeMap::new();
     let mut add = |ns: &str, secret: &str, place: Place| {
-        let places = found.entry((ns.to_string(), secret.to_string())).or_default();
+        let places = found
+            .entry((ns.to_string(), secret.to_string()))
+            .or_default();
         if !places.contains(&place) {
             places.push(place);
         }
@@ -50,13 +52,20 @@ pub fn consumers(
     };
     for app in &site.apps {
         let ns = app.namespace.as_str();
-        let read = app.environment(site).into_iter().filter_map(|e| match e.source {
-            EnvSource::Secret { secret, .. } => Some(secret.value),
-            EnvSource::Literal(_) => None,
-        });
+        let read = app
+            .environment(site)
+            .into_iter()
+            .filter_map(|e| match e.source {
+                EnvSource::Secret { secret, .. } => Some(secret.value),
+                EnvSource::Literal(_) => None,
+            });
         let mounted = app.secrets.iter().map(|m| m.secret.value.clone());
         for secret in read.chain(mounted) {
-            add(ns, secret.as_str(), workload(VertexKind::App, app.name.as_str()));
+            add(
+                ns,
+                secret.as_str(),
+                workload(VertexKind::App, app.name.as_str()),
+            );
         }
     }
     for db in &site.databases {
