@@ -132,7 +132,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 }
             }
         }
-        for env in &app.env {
+        // with what `uses … env=` reads: a database's secret in another namespace is unreadable
+        for env in &app.environment(site) {
             if let EnvSource::Secret { secret, key } = &env.source {
                 if let Some(found) = secret_for(view, secret, &app.namespace, errors) {
                     check_key(found, &key.value, key.span, errors);

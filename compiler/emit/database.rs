@@ -86,8 +86,7 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
         ..Default::default()
     };
     env.push(literal(vars.database, db.database.as_str()));
-    // MySQL and MariaDB create the user only with its password; Postgres' user is its superuser
-    if db.secret.is_some() || engine == Engine::Postgres {
+    if db.creates_user() {
         env.push(literal(vars.user, db.user.as_str()));
     }
     // The passwords as files, read through the image's `_FILE` variables: an environment

@@ -8,7 +8,7 @@ impl Use {
     /// The variables `env=` adds to the app: `<PREFIX>_HOST` and `_PORT`, and for a database
     /// `_NAME`, `_USER` and `_PASSWORD`; none without `env=` or when the
     /// target is not declared (the checker reports that). A database without a `secret` gives
-    /// no password.
+    /// no password, nor a user when its engine creates none without one.
     pub fn connection(&self, site: &Site) -> Vec<EnvVar> {
         let Some(prefix) = &self.env else {
             return Vec::new();
@@ -26,14 +26,17 @@ impl Use {
                 literal("HOST", host(target, db.namespace.as_str())),
                 literal("PORT", port.to_string()),
                 literal("NAME", db.database.to_string()),
-                literal("USER", db.user.to_string()),
             ];
+            if db.creates_user() {
+                vars.push(literal("USER", db.user.to_string()));
+            }
             if let Some(secret) = &db.secret {
+                // labelled at `env=`: a problem with this read is the app's, not the database's
                 vars.push(var(
                     "PASSWORD",
                     EnvSource::Secret {
-                        secret: secret.clone(),
-                        key: db.password_key.clone(),
+                        secret: Spanned::new(secret.value.clone(), prefix.span),
+                        key: Spanned::new(db.password_key.value.clone(), prefix.span),
                     },
                 ));
             }

@@ -131,6 +131,12 @@ impl Database {
     pub const DEFAULT_USER: &'static str = "app";
     pub const DEFAULT_PASSWORD_KEY: &'static str = "password";
 
+    /// Whether the image creates the application user: MySQL and MariaDB only with its
+    /// password, Postgres always (its user is the superuser).
+    pub fn creates_user(&self) -> bool {
+        self.secret.is_some() || self.engine.value == Engine::Postgres
+    }
+
     /// Every key of the secret the image reads: the administrator's, then the user's.
     pub fn secret_keys(&self) -> Vec<&str> {
         self.engine
