@@ -352,3 +352,50 @@ fn the_seeds_database_credentials_come_with_the_database_not_the_app() {
     );
     assert_eq!(by.name, "mysql", "{path}");
 }
+
+/// Two consumers in one wave: the secret goes to the first folder by name, whichever app is
+/// declared first, so that reordering `site.kdl` moves nothing.
+#[test]
+fn consumers_of_one_wave_are_ordered_by_folder_name() {
+    let site = |first: &str, second: &str| {
+        let app = |name: &str| {
+            format!(
+                "app {name} namespace=\"team\" image=\"ghcr.io/me/{name}:1.0.0@sha256:{}\" {{\n    port 8080\n    env TOKEN secret=\"token\" key=\"token\"\n    exception CKV_K8S_35 why=\"reads its token from the environment\"\n}}\n",
+                "a".repeat(64)
+            )
+        };
+        format!(
+            "site tie {{\n    repo \"https://git.example.org/me/tie.git\" revision=\"main\" path=\"out\"\n    kubernetes \"1.31.13\" runtime=\"containerd\" runtime-version=\"2.1.5\"\n}}\n\
+             node box role=\"control-plane\" address=\"10.0.0.2\" schedulable=#true\n\
+             layer cni {{ cilium; }}\nlayer gitops {{ argocd; sealed-secrets; }}\n\
+             secret token namespace=\"team\" {{\n    keys \"token\"\n}}\n{}{}",
+            app(first),
+            app(second)
+        )
+    };
+    let placed = |text: String| {
+        let unsealed = labc::compile("site.kdl", text.as_bytes(), &catalog())
+            .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)))
+            .files
+            .into_map();
+        let sealed = seal_every_skeleton(&unsealed);
+        let files = labc::compile_with_sealed("site.kdl", text.as_bytes(), &catalog(), &sealed)
+            .unwrap()
+            .files
+            .into_map();
+        let apps = applications(&files, "out");
+        let waves: Vec<i64> = ["alpha", "zeta"]
+            .iter()
+            .map(|n| apps.iter().find(|a| a.name == *n).unwrap().wave)
+            .collect();
+        assert_eq!(waves[0], waves[1], "the test's premise: one wave");
+        files
+            .keys()
+            .filter(|p| p.ends_with("/sealedsecret-token.yaml"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let want = vec!["apps/alpha/sealedsecret-token.yaml".to_string()];
+    assert_eq!(placed(site("zeta", "alpha")), want);
+    assert_eq!(placed(site("alpha", "zeta")), want);
+}
