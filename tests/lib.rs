@@ -9,6 +9,7 @@ mod canary;
 mod cli;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod databases;
 mod determinism;
 mod diff;
 mod docs;
@@ -21,6 +22,7 @@ mod instrumentation;
 mod kubeadm;
 mod platform_values;
 mod schema;
+mod secret_waves;
 mod secrets;
 mod sources;
 mod stray;

@@ -3,6 +3,7 @@
 
 mod canary;
 mod capacity;
+mod databases;
 mod disks;
 mod egress;
 mod features;
@@ -27,6 +28,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     let mut errors = Vec::new();
     names::check(&view, &mut errors);
     references::check(&view, &mut errors);
+    databases::check(&view, &mut errors);
     layers::check(&view, &mut errors);
     features::check(&view, &mut errors);
     kernel::check(&view, &mut errors);

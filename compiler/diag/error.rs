@@ -195,6 +195,46 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A database's application user or database has a name its engine keeps for itself (the
+    /// administrator `root`, a system schema such as `mysql`) or one longer than the engine
+    /// allows. The official image creates them on its first start; with such a name it would
+    /// fail, or hand the application the administrator's account or a system schema.
+    #[error("database `{database}` cannot create {what} `{name}`: {reason}")]
+    #[diagnostic(
+        code(labc::database::account_name),
+        help("give the {what} another name with `{what}=\"…\"` on the database")
+    )]
+    DatabaseAccountName {
+        database: String,
+        what: &'static str,
+        name: String,
+        reason: String,
+        #[label("this {what}")]
+        span: SourceSpan,
+    },
+
+    /// An app reads a key of a database's secret that the database does not use. The database's
+    /// image sets its accounts' passwords from its own keys only (`root-password` for the
+    /// administrator of MySQL and MariaDB, and `password-key`, `password` by default, for the
+    /// application user), so whatever this key holds opens no account of the database.
+    #[error("app `{app}` reads key `{key}` of secret `{secret}`, which database `{database}` does not use")]
+    #[diagnostic(
+        code(labc::database::unused_key),
+        help("database `{database}` sets the password of its user `{user}` from key `{password_key}`; read that key, or write `uses {database} env=\"DB\"` to be given the host, port, database, user and password")
+    )]
+    DatabaseKeyUnused {
+        app: String,
+        key: String,
+        secret: String,
+        database: String,
+        user: String,
+        password_key: String,
+        #[label("a key the database does not use")]
+        span: SourceSpan,
+        #[label("the database reads this secret")]
+        database_span: SourceSpan,
+    },
+
     /// The dependency graph has a cycle, so no order exists in which to install its members.
     #[error("dependency cycle: {path}")]
     #[diagnostic(

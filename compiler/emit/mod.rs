@@ -23,6 +23,7 @@ mod platform;
 mod pod;
 mod quarantine;
 mod routing;
+mod secret_place;
 pub mod secrets;
 mod wiring;
 mod workload;

@@ -95,8 +95,8 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         &service_account(name, ns, site),
     );
 
-    let plain: BTreeMap<String, String> = app
-        .env
+    let environment = app.environment(site);
+    let plain: BTreeMap<String, String> = environment
         .iter()
         .filter_map(|e| match &e.source {
             EnvSource::Literal(v) => Some((e.name.value.clone(), v.clone())),
@@ -136,8 +136,7 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         files.object(object_path(&dir, "ConfigMap", &config_name), &config);
     }
 
-    let secret_env: Vec<EnvVar> = app
-        .env
+    let secret_env: Vec<EnvVar> = environment
         .iter()
         .filter_map(|e| match &e.source {
             EnvSource::Secret { secret, key } => Some(EnvVar {

@@ -236,6 +236,9 @@ impl Metrics {
 pub struct Use {
     pub target: Spanned<Name>,
     pub port: Option<Spanned<u16>>,
+    /// `env=`: the prefix of the variables that tell the app how to reach the target (see
+    /// `Use::connection`).
+    pub env: Option<Spanned<String>>,
     pub span: Span,
 }
 
