@@ -47,6 +47,9 @@ pub struct Component {
     /// Namespaces its chart writes objects to beyond those of its releases (Cilium's Roles in
     /// `cilium-secrets`): its AppProject must permit them.
     pub writes_to: Vec<String>,
+    /// The volumes its chart claims without naming a StorageClass (`claims-storage "…"`),
+    /// which bind only if the site has a default class.
+    pub claims_storage: Vec<String>,
     /// The StorageClass this component provides, if it is a storage provider.
     pub storage_class: Option<String>,
     pub settings: Vec<SettingDef>,
@@ -97,6 +100,7 @@ const CHILDREN: &[&str] = &[
     "after",
     "caveat",
     "chart",
+    "claims-storage",
     "description",
     "endpoint",
     "git",
@@ -186,6 +190,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         after: Vec::new(),
         endpoints: Vec::new(),
         writes_to: Vec::new(),
+        claims_storage: Vec::new(),
         storage_class: None,
         settings: Vec::new(),
         releases: Vec::new(),
@@ -226,6 +231,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
             "requires" => component.requires.extend(words(child, cx)),
             "after" => component.after.extend(words(child, cx)),
             "writes-to" => component.writes_to.extend(words(child, cx)),
+            "claims-storage" => component.claims_storage.extend(one_string(child, cx)),
             "endpoint" => component.endpoints.extend(endpoint::decode(child, cx)),
             "chart" => {
                 let v = NodeView::new(
