@@ -19,6 +19,7 @@ mod init;
 mod instrumentation;
 mod kubeadm;
 mod platform_values;
+mod rendered_charts;
 mod schema;
 mod secrets;
 mod sources;
