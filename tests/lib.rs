@@ -11,6 +11,7 @@ mod crash;
 mod determinism;
 mod diff;
 mod docs;
+mod endpoints;
 mod flows;
 mod fmt;
 mod good_sites;
