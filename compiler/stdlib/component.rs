@@ -330,8 +330,17 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
             .push(Release::named(&component.name, values));
         component.releases[0].values_span = values_span;
     }
-    for e in &component.endpoints {
+    for (i, e) in component.endpoints.iter().enumerate() {
         endpoint::validate(e, &component.releases, cx);
+        if let Some(first) = component.endpoints[..i].iter().find(|f| f.name == e.name) {
+            cx.push(Error::DuplicateName {
+                kind: "endpoint",
+                scope: "in a component",
+                name: e.name.clone(),
+                span: e.span,
+                first: first.span,
+            });
+        }
     }
     Some(component)
 }
