@@ -48,7 +48,10 @@ fn templates_write_the_declared_address() {
         .iter()
         .find(|e| e.component == "istio" && e.gateway.as_deref() == Some("public"))
         .unwrap();
-    assert_eq!((gateway.service.as_str(), gateway.namespace.as_str()), ("public", "istio-ingress"));
+    assert_eq!(
+        (gateway.service.as_str(), gateway.namespace.as_str()),
+        ("public", "istio-ingress")
+    );
 }
 
 /// A template naming an endpoint nobody declares is refused when the catalogue loads, on the
@@ -56,15 +59,20 @@ fn templates_write_the_declared_address() {
 #[test]
 fn an_undeclared_endpoint_is_refused_in_the_component_file() {
     let text = "component falco {\n    layer runtime-security\n    namespace falco\n    chart repo=\"https://falcosecurity.github.io/charts\" name=falco version=\"9.1.0\"\n    values \"url: {{endpoint \\\"falcosidekick\\\" \\\"event\\\"}}\"\n}\n";
-    let errors = with_own("components/falco.kdl", text).err().expect("refused");
+    let errors = with_own("components/falco.kdl", text).expect_err("refused");
     assert_eq!(codes(&errors), ["labc::component::unknown_endpoint"]);
     assert_eq!(errors[0].file.name, "components/falco.kdl");
     let label = miette::Diagnostic::labels(&errors[0].error)
         .and_then(|mut l| l.next())
         .unwrap();
     assert!(text[label.offset()..].starts_with("values \"url"));
-    let help = miette::Diagnostic::help(&errors[0].error).unwrap().to_string();
-    assert!(help.contains("did you mean `falcosidekick events`?"), "{help}");
+    let help = miette::Diagnostic::help(&errors[0].error)
+        .unwrap()
+        .to_string();
+    assert!(
+        help.contains("did you mean `falcosidekick events`?"),
+        "{help}"
+    );
 }
 
 /// A template that reads an endpoint of a component the site lacks is refused at build, on the
@@ -77,11 +85,11 @@ fn an_endpoint_whose_provider_is_not_in_the_site_is_refused() {
     let errors = labc::compile("site.kdl", &site, &catalog)
         .err()
         .expect("refused");
-    assert_eq!(codes(&errors), ["labc::component::endpoint_provider_missing"]);
-    insta::assert_snapshot!(
-        "endpoint_provider_missing",
-        labc::cli::render_plain(errors)
+    assert_eq!(
+        codes(&errors),
+        ["labc::component::endpoint_provider_missing"]
     );
+    insta::assert_snapshot!("endpoint_provider_missing", labc::cli::render_plain(errors));
 }
 
 /// A key that renders to null is refused at build: Helm would delete the chart's defaults there.
@@ -103,7 +111,10 @@ fn a_values_key_rendering_to_null_is_refused() {
 fn the_platform_project_follows_writes_to() {
     let text = std::fs::read_to_string(root().join("stdlib/components/cilium.kdl"))
         .unwrap()
-        .replace("writes-to cilium-secrets", "writes-to cilium-secrets cilium-extra");
+        .replace(
+            "writes-to cilium-secrets",
+            "writes-to cilium-secrets cilium-extra",
+        );
     let catalog = with_own("components/cilium.kdl", &text).unwrap();
     assert!(catalog
         .writes_to()

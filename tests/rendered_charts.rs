@@ -34,7 +34,10 @@ impl Renderer {
             .output()
             .is_ok_and(|o| o.status.success());
         if !helm_runs || !charts.is_dir() {
-            eprintln!("skipped: needs helm and the chart cache {}", charts.display());
+            eprintln!(
+                "skipped: needs helm and the chart cache {}",
+                charts.display()
+            );
             return None;
         }
         Some(Renderer {
@@ -51,7 +54,11 @@ impl Renderer {
         // the tests render the same Applications (the seed's, the fixtures' shared ones): once
         static CACHE: std::sync::Mutex<BTreeMap<String, Option<Vec<Value>>>> =
             std::sync::Mutex::new(BTreeMap::new());
-        let key = format!("{}\n{}", self.kubernetes, serde_yaml::to_string(&app["spec"]).unwrap());
+        let key = format!(
+            "{}\n{}",
+            self.kubernetes,
+            serde_yaml::to_string(&app["spec"]).unwrap()
+        );
         if let Some(done) = CACHE.lock().unwrap().get(&key) {
             return done.clone();
         }
@@ -71,8 +78,15 @@ impl Renderer {
             // a chart in git: the cache names it after its folder, and its version without the v
             None => source["path"].as_str()?.rsplit('/').next()?.to_string(),
         };
-        let cached = self.charts.join(&chart).join(version.trim_start_matches('v'));
-        assert!(cached.is_dir(), "no {} in the chart cache", cached.display());
+        let cached = self
+            .charts
+            .join(&chart)
+            .join(version.trim_start_matches('v'));
+        assert!(
+            cached.is_dir(),
+            "no {} in the chart cache",
+            cached.display()
+        );
         let tmp = tempfile::tempdir().unwrap();
         let copy = tmp.path().join(&chart);
         copy_dir(&cached, &copy);
@@ -157,14 +171,21 @@ fn drop_missing_dependencies(chart: &Path) -> Value {
     let path = chart.join("Chart.yaml");
     let mut meta: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut off = Value::Mapping(Default::default());
-    let Some(deps) = meta.get("dependencies").and_then(Value::as_sequence).cloned() else {
+    let Some(deps) = meta
+        .get("dependencies")
+        .and_then(Value::as_sequence)
+        .cloned()
+    else {
         return off;
     };
     let present = |name: &str| {
         chart.join("charts").join(name).is_dir()
             || std::fs::read_dir(chart.join("charts")).is_ok_and(|d| {
-                d.flatten()
-                    .any(|e| e.file_name().to_string_lossy().starts_with(&format!("{name}-")))
+                d.flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("{name}-"))
+                })
             })
     };
     let mut kept = Vec::new();
@@ -353,7 +374,10 @@ fn falcosidekick_without_outputs_keeps_the_charts_configuration() {
         &root().join("tests/fixtures/ok/falco_quiet/site.kdl"),
     );
     assert_eq!(config["ALERTMANAGER_HOSTPORT"], "");
-    assert_eq!(config["ALERTMANAGER_ENDPOINT"], "/api/v1/alerts", "a chart default");
+    assert_eq!(
+        config["ALERTMANAGER_ENDPOINT"], "/api/v1/alerts",
+        "a chart default"
+    );
 }
 
 /// The seed sends Falco events to Discord through Alertmanager from `warning` up, at the v2 API
@@ -368,7 +392,10 @@ fn falco_chat_alerts_have_a_minimum_priority() {
     assert_eq!(seed["ALERTMANAGER_ENDPOINT"], "/api/v2/alerts");
     let text = std::fs::read_to_string(root().join("site.kdl"))
         .unwrap()
-        .replace("falcosidekick {", "falcosidekick chat-priority=\"critical\" {");
+        .replace(
+            "falcosidekick {",
+            "falcosidekick chat-priority=\"critical\" {",
+        );
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site.kdl");
     std::fs::write(&site, text).unwrap();

@@ -20,9 +20,9 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         })
         .map(|c| c.name.as_str())
         .collect();
-    let has_default = providers.iter().any(|p| {
-        view.setting(p, DEFAULT_SETTING) == Some(SettingValue::Bool(true))
-    });
+    let has_default = providers
+        .iter()
+        .any(|p| view.setting(p, DEFAULT_SETTING) == Some(SettingValue::Bool(true)));
     if has_default {
         return;
     }

@@ -233,7 +233,9 @@ pub enum Error {
     /// No example site: the stdlib's own templates read an endpoint only where the site has its
     /// provider (`{{#if has.loki}}`, or a setting that requires it); the bad-input tests give a
     /// site a component of its own that reads one unguarded.
-    #[error("`{component}` reads endpoint `{endpoint}` of `{provider}`, which the site does not use")]
+    #[error(
+        "`{component}` reads endpoint `{endpoint}` of `{provider}`, which the site does not use"
+    )]
     #[diagnostic(
         code(labc::component::endpoint_provider_missing),
         help("add `{provider}` to `layer {layer}`, or read the endpoint only `{{{{#if has.{provider}}}}}` in the template of `{component}`")

@@ -1,11 +1,11 @@
+use super::endpoint::{self, Endpoint};
 use super::release::{self, Release};
 use super::{SettingDef, SettingType};
 use crate::decode::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
+use crate::diag::SourceFile;
 use crate::model::value::Version;
 use crate::model::{LayerKind, SettingValue};
-use super::endpoint::{self, Endpoint};
-use crate::diag::SourceFile;
 use kdl::{KdlNode, KdlValue};
 use std::sync::Arc;
 

@@ -245,10 +245,8 @@ mod tests {
     fn finds_every_named_endpoint_in_a_template() {
         let t = "a: {{endpoint \"loki\" \"push\"}}\nb: {{endpoint_host  \"wazuh\" \"syslog\"}}\n\
                  c: {{#if (endpoint_port \"x\" \"y\")}}{{/if}}\nd: {{endpoints}}\ne: {{endpoint v w}}";
-        let found: Vec<(String, String)> = references(t)
-            .into_iter()
-            .map(|(p, e, _)| (p, e))
-            .collect();
+        let found: Vec<(String, String)> =
+            references(t).into_iter().map(|(p, e, _)| (p, e)).collect();
         assert_eq!(
             found,
             [
@@ -271,7 +269,10 @@ mod tests {
             protocol: "http",
             path: String::new(),
         };
-        assert_eq!(e.url(), "http://loki-gateway.monitoring.svc.cluster.local:80");
+        assert_eq!(
+            e.url(),
+            "http://loki-gateway.monitoring.svc.cluster.local:80"
+        );
         e.protocol = "tcp";
         assert_eq!(e.url(), "loki-gateway.monitoring.svc.cluster.local:80");
     }

@@ -153,9 +153,8 @@ pub fn render(template: &str, context: &Value) -> Result<Value, ValuesError> {
         },
         _ => ValuesError::Template(format!("the template does not render: {e}")),
     })?;
-    let value: Value = serde_yaml::from_str(&text).map_err(|e| {
-        ValuesError::Template(format!("the template renders invalid YAML: {e}"))
-    })?;
+    let value: Value = serde_yaml::from_str(&text)
+        .map_err(|e| ValuesError::Template(format!("the template renders invalid YAML: {e}")))?;
     match value {
         Value::Null => Ok(Value::Object(Default::default())),
         Value::Object(_) => match first_null(&value, "") {
