@@ -139,3 +139,45 @@ fn the_platform_project_follows_writes_to() {
         .collect();
     assert_eq!(kube_system_from, ["prometheus"]);
 }
+
+/// An endpoint must say which Service it is, except one repeated per gateway, which must not;
+/// a name is given once per component.
+#[test]
+fn endpoint_declarations_are_checked() {
+    let component = |endpoints: &str| {
+        format!("component cache {{\n    layer observability\n    namespace monitoring\n    chart repo=\"https://example.org/charts\" name=cache version=\"1.0.0\"\n{endpoints}}}\n")
+    };
+    let refused = |endpoints: &str| {
+        let text = component(endpoints);
+        codes(&with_own("components/cache.kdl", &text).expect_err("refused"))
+    };
+    assert_eq!(
+        refused("    endpoint http port=80 protocol=http\n"),
+        ["labc::decode::missing_property"]
+    );
+    assert_eq!(
+        refused("    endpoint http service=cache port=80 protocol=smtp\n"),
+        ["labc::decode::unknown_value"]
+    );
+    assert_eq!(
+        refused("    endpoint http service=cache port=80 protocol=http\n    endpoint http service=cache port=81 protocol=http\n"),
+        ["labc::name::duplicate"]
+    );
+    let catalog = with_own(
+        "components/cache.kdl",
+        &component("    endpoint http service=cache port=80 protocol=http path=\"/api\"\n"),
+    )
+    .unwrap();
+    let (owner, declared) = catalog
+        .endpoints()
+        .find(|(c, _)| c.name == "cache")
+        .unwrap();
+    assert_eq!(
+        (
+            declared.service.as_deref(),
+            declared.namespace_in(owner),
+            declared.port
+        ),
+        (Some("cache"), "monitoring", 80)
+    );
+}

@@ -72,6 +72,13 @@ impl Endpoint {
         }
     }
 
+    /// The namespace its Service is in: its release's, else the component's.
+    pub fn namespace_in<'a>(&self, component: &'a super::Component) -> &'a str {
+        self.release_in(&component.releases)
+            .and_then(|r| r.namespace.as_deref())
+            .unwrap_or(&component.namespace)
+    }
+
     /// Whether the endpoint is repeated per gateway.
     pub fn per_gateway(&self, releases: &[Release]) -> bool {
         self.release_in(releases)

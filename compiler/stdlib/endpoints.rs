@@ -63,10 +63,7 @@ pub fn site_endpoints(site: &Site, catalog: &Catalog) -> Vec<SiteEndpoint> {
 fn component_endpoints(site: &Site, def: &Component) -> Vec<SiteEndpoint> {
     let mut out = Vec::new();
     for e in &def.endpoints {
-        let release = e.release_in(&def.releases);
-        let namespace = release
-            .and_then(|r| r.namespace.clone())
-            .unwrap_or_else(|| def.namespace.clone());
+        let namespace = e.namespace_in(def).to_string();
         let one = |service: String, gateway: Option<String>| SiteEndpoint {
             component: def.name.clone(),
             endpoint: e.name.clone(),

@@ -90,7 +90,8 @@ impl Catalog {
     }
 
     /// Every endpoint every component declares, with its provider, by component then
-    /// declaration order. [`site_endpoints`] gives them as one site has them.
+    /// declaration order (its namespace: `Endpoint::namespace_in`). [`site_endpoints`] gives
+    /// them as one site has them, with the Service of each gateway named.
     pub fn endpoints(&self) -> impl Iterator<Item = (&Component, &Endpoint)> {
         self.components
             .values()
