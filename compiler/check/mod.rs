@@ -15,6 +15,7 @@ mod platform;
 mod policies;
 mod references;
 mod routes;
+mod storage;
 mod versions;
 mod warnings;
 
@@ -41,6 +42,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     routes::check(&view, &mut errors);
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);
+    storage::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -288,6 +288,28 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A component's values template reads an endpoint (`{{endpoint "loki" "push"}}`) of a
+    /// component the site does not use, so the address it would write points at no Service.
+    ///
+    /// No example site: the stdlib's own templates read an endpoint only where the site has its
+    /// provider (`{{#if has.loki}}`, or a setting that requires it); the bad-input tests give a
+    /// site a component of its own that reads one unguarded.
+    #[error(
+        "`{component}` reads endpoint `{endpoint}` of `{provider}`, which the site does not use"
+    )]
+    #[diagnostic(
+        code(labc::component::endpoint_provider_missing),
+        help("add `{provider}` to `layer {layer}`, or read the endpoint only `{{{{#if has.{provider}}}}}` in the template of `{component}`")
+    )]
+    EndpointProviderMissing {
+        component: String,
+        provider: String,
+        endpoint: String,
+        layer: String,
+        #[label("reads an endpoint of `{provider}`")]
+        span: SourceSpan,
+    },
+
     /// An app is given an external `https://` URL in a plain `env` value but may not send
     /// HTTPS out of the cluster: no `egress` opens port 443.
     #[error("{app} is given {url} but declares no egress on port 443")]
@@ -528,6 +550,23 @@ pub enum Error {
     NoControlPlane {
         #[label("no node, starting with this one, has role=control-plane")]
         span: SourceSpan,
+    },
+
+    /// Something claims storage without naming a StorageClass (Prometheus', Loki's and
+    /// Tempo's volumes, a database with `storage` and no `class`) while no StorageClass of the
+    /// site is the default: the claim would stay Pending for ever.
+    #[error("{claim} names no StorageClass and the site has no default one")]
+    #[diagnostic(
+        code(labc::storage::no_default_class),
+        help("make one storage class the default (`longhorn default=#true` or `local-path default=#true` in `layer storage`){class_help}")
+    )]
+    NoDefaultStorageClass {
+        claim: String,
+        class_help: String,
+        #[label("claims storage with no class")]
+        span: SourceSpan,
+        #[label("no class here is the default")]
+        storage: Option<SourceSpan>,
     },
 
     /// The resource requests do not fit on the nodes when any one node is down.
@@ -932,6 +971,25 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A component's values template names an endpoint (`{{endpoint "<component>" "<name>"}}`)
+    /// that no component of the catalogue declares with an `endpoint` node.
+    ///
+    /// No example site: the mistake is in a component file; the bad-input tests give a site a
+    /// component of its own that names one.
+    #[error("`{component}` reads endpoint `{endpoint}` of `{provider}`, which is not declared")]
+    #[diagnostic(
+        code(labc::component::unknown_endpoint),
+        help("declare it in the file of `{provider}` (`endpoint {endpoint} service=… port=… protocol=…`), or name a declared one: {suggestion}")
+    )]
+    UnknownEndpoint {
+        component: String,
+        provider: String,
+        endpoint: String,
+        suggestion: Suggestion,
+        #[label("this template")]
+        span: SourceSpan,
+    },
+
     /// A node name is not known in its context.
     #[error("unknown node `{name}` in {context}")]
     #[diagnostic(code(labc::decode::unknown_node), help("{suggestion}"))]
@@ -1008,6 +1066,24 @@ pub enum Error {
     UnusedSecret {
         name: String,
         #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A key of a component's values renders to null. Helm reads a null as "remove the chart's
+    /// default here": `config:` whose every child is switched off erases the chart's whole
+    /// `config` block, and its templates then fail. A bug in a component file.
+    ///
+    /// No example site: the stdlib's templates write no null; the bad-input tests give a site a
+    /// component of its own that does.
+    #[error("the Helm values of `{component}` set `{path}` to null, which erases the chart's defaults there")]
+    #[diagnostic(
+        code(labc::component::values_null),
+        help("in the template of `{component}`, leave `{path}` out when it would be empty, or write `{{}}` for an empty map")
+    )]
+    ValuesNull {
+        component: String,
+        path: String,
+        #[label("this component")]
         span: SourceSpan,
     },
 
