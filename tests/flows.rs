@@ -569,15 +569,17 @@ fn prometheus_pod() -> Pod {
     }
 }
 
-/// The port Prometheus connects to for the ServiceMonitor of app `name`, read from the emitted
-/// objects: the Service port its endpoint names, or the port an `__address__` relabelling
-/// rewrites the target to (the sidecar's merged metrics in a mesh).
+/// The port Prometheus connects to for the PodMonitor of app `name`, read from the emitted
+/// objects: the container port its endpoint names in the app's pod template, or the port an
+/// `__address__` relabelling rewrites the target to (the sidecar's merged metrics in a mesh).
 fn scrape_port(out: &Out, name: &str) -> Option<u16> {
     let monitor = out
         .objects
         .iter()
-        .find(|o| o["kind"] == "ServiceMonitor" && o["metadata"]["name"].as_str() == Some(name))?;
-    let endpoint = list(&monitor["spec"], "endpoints").into_iter().next()?;
+        .find(|o| o["kind"] == "PodMonitor" && o["metadata"]["name"].as_str() == Some(name))?;
+    let endpoint = list(&monitor["spec"], "podMetricsEndpoints")
+        .into_iter()
+        .next()?;
     let rewritten = list(endpoint, "relabelings").into_iter().find_map(|r| {
         (r["targetLabel"].as_str() == Some("__address__"))
             .then(|| str_of(&r["replacement"]).rsplit(':').next()?.parse().ok())
@@ -589,11 +591,12 @@ fn scrape_port(out: &Out, name: &str) -> Option<u16> {
     let port_name = str_of(&endpoint["port"]);
     out.objects
         .iter()
-        .filter(|o| o["kind"] == "Service")
-        .filter(|o| o["spec"]["selector"]["app.kubernetes.io/name"].as_str() == Some(name))
-        .flat_map(|o| list(&o["spec"], "ports"))
+        .filter(|o| matches!(o["kind"].as_str(), Some("Deployment" | "Rollout")))
+        .filter(|o| o["metadata"]["name"].as_str() == Some(name))
+        .flat_map(|o| list(&o["spec"]["template"]["spec"], "containers"))
+        .flat_map(|c| list(c, "ports"))
         .find(|p| str_of(&p["name"]) == port_name)
-        .and_then(|p| p["port"].as_u64())
+        .and_then(|p| p["containerPort"].as_u64())
         .and_then(|p| u16::try_from(p).ok())
 }
 
@@ -610,7 +613,7 @@ fn prometheus_scrapes_the_seeds_api_through_the_sidecars_merged_metrics_and_noth
     let (_, out) = compile("site.kdl");
     let pods = out.pods();
     let pod = |name: &str| pods.iter().find(|p| p.name == name).unwrap();
-    // the ServiceMonitor points at the agent's port, not the app port STRICT mTLS guards
+    // the PodMonitor points at the agent's port, not the app port STRICT mTLS guards
     assert_eq!(scrape_port(&out, "was"), Some(15020));
     assert!(scrape_allowed(&out, pod("was"), 15020, true));
     // the pod template tells the agent where the app's own metrics are
@@ -622,7 +625,8 @@ fn prometheus_scrapes_the_seeds_api_through_the_sidecars_merged_metrics_and_noth
     let annotations = &rollout["spec"]["template"]["metadata"]["annotations"];
     assert_eq!(annotations["prometheus.io/port"], "8080");
     assert_eq!(annotations["prometheus.io/path"], "/actuator/prometheus");
-    // Prometheus reaches no app port, and only the app that declares metrics is monitored
+    // Prometheus reaches no app port; WEB, which declares no metrics, is scraped for its canary
+    // analysis through the same port
     for name in ["was", "web", "mysql"] {
         let app_port = if name == "mysql" { 3306 } else { 8080 };
         assert!(
@@ -636,7 +640,9 @@ fn prometheus_scrapes_the_seeds_api_through_the_sidecars_merged_metrics_and_noth
             "Prometheus reaches {name} on {app_port}"
         );
     }
-    assert_eq!(scrape_port(&out, "web"), None);
+    assert_eq!(scrape_port(&out, "web"), Some(15020));
+    assert!(scrape_allowed(&out, pod("web"), 15020, true));
+    assert_eq!(scrape_port(&out, "mysql"), None);
 }
 
 #[test]

@@ -71,8 +71,9 @@ fn the_seeds_api_exports_to_tempos_service_through_the_instrumentation_its_pods_
 
 #[test]
 fn an_instrumented_app_syncs_after_the_operator_even_with_nothing_else_ordering_them() {
-    // tempo and otel wait for cilium, otel for tempo; the app, but for `instrument`, only for
-    // cilium, so it would sync before the operator's CRD exists
+    // tempo and otel wait for cilium (tempo also for the storage its volume binds to), otel for
+    // tempo; the app, but for `instrument`, only for cilium, so it would sync before the
+    // operator's CRD exists
     let site = r#"
 site lab {
     repo "https://github.com/example/lab"
@@ -81,6 +82,7 @@ site lab {
 node cp role="control-plane" address="10.0.0.1"
 node w1 role="worker" address="10.0.0.2"
 layer cni { cilium; }
+layer storage { local-path default=#true; }
 layer gitops { argocd; }
 layer observability {
     tempo

@@ -12,7 +12,9 @@
 //!   Alertmanager configuration) and are listed in `OPEN` with the reason;
 //! - a key the chart documents only as a commented-out default (Cilium does this for optional
 //!   keys its templates read) is listed in `COMMENTED` with the line it comes from;
-//! - lists are not descended into: their items are the application's own data.
+//! - lists are not descended into: their items are the application's own data;
+//! - where the chart's default is a non-empty map, ours must be a map too: Helm merges maps,
+//!   but a null or a scalar replaces the chart's whole default there.
 //!
 //! Istio's charts keep their defaults under `_internal_defaults_do_not_set`, which users set at
 //! the top level, so that wrapper is removed first.
@@ -96,6 +98,17 @@ impl Checker<'_> {
         schema: Option<&Value>,
         defaults: Option<&Value>,
     ) {
+        // Helm merges our map into the chart's, but anything else replaces it whole: a null
+        // deletes the chart's defaults under the key, and the templates reading them fail
+        if let Some(Value::Object(default)) = defaults {
+            if !default.is_empty() && !ours.is_object() {
+                self.problems.push(format!(
+                    "{}: `{path}` is {ours}, which replaces the chart's default map",
+                    self.chart
+                ));
+                return;
+            }
+        }
         if let Some(ty) = schema.and_then(|s| s.get("type")) {
             if !type_ok(ty, ours) {
                 self.problems
@@ -238,5 +251,20 @@ fn the_checker_rejects_a_key_the_chart_does_not_know() {
     assert_eq!(
         checker.problems,
         ["falcosidekick: values.yaml has no `config.loki.hostprot`"]
+    );
+}
+
+#[test]
+fn the_checker_rejects_a_null_where_the_chart_has_a_map() {
+    let (schema, defaults) = load("falcosidekick");
+    let mut checker = Checker {
+        chart: "falcosidekick",
+        problems: Vec::new(),
+    };
+    let ours = serde_json::json!({"config": null, "replicaCount": 1});
+    checker.check("", &ours, schema.as_ref(), Some(&defaults));
+    assert_eq!(
+        checker.problems,
+        ["falcosidekick: `config` is null, which replaces the chart's default map"]
     );
 }

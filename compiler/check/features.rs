@@ -46,6 +46,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             }
             if let Some(analysis) = &canary.analysis {
                 need(view, "prometheus", "canary analysis", analysis.span, errors);
+                // the queries read the request metrics of the canary's Istio sidecars
+                need(view, "istio", "canary analysis", analysis.span, errors);
             }
         }
         if let Some(metrics) = &app.metrics {

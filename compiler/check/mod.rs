@@ -3,6 +3,7 @@
 
 mod canary;
 mod capacity;
+mod databases;
 mod disks;
 mod egress;
 mod features;
@@ -14,6 +15,7 @@ mod platform;
 mod policies;
 mod references;
 mod routes;
+mod storage;
 mod versions;
 mod warnings;
 
@@ -27,6 +29,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     let mut errors = Vec::new();
     names::check(&view, &mut errors);
     references::check(&view, &mut errors);
+    databases::check(&view, &mut errors);
     layers::check(&view, &mut errors);
     features::check(&view, &mut errors);
     kernel::check(&view, &mut errors);
@@ -39,6 +42,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     routes::check(&view, &mut errors);
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);
+    storage::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -118,7 +118,10 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         unique(
             "environment variable",
             "in an app",
-            app.env.iter().map(|e| (e.name.to_string(), e.name.span)),
+            // with the variables `uses … env=` gives, which must not shadow one the site sets
+            app.environment(site)
+                .into_iter()
+                .map(|e| (e.name.value, e.name.span)),
             errors,
         );
     }

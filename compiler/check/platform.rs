@@ -5,17 +5,40 @@
 use super::SiteView;
 use crate::diag::Error;
 use crate::model::SettingValue;
+use crate::stdlib::ValuesError;
 
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     for used in view.components() {
         let Some(def) = view.catalog.get(used.name.as_str()) else {
             continue;
         };
-        if let Some(Err(reason)) = view.platform.instances(&def.name) {
-            errors.push(Error::ValuesTemplate {
-                component: def.name.clone(),
-                reason: reason.clone(),
-                span: used.name.span,
+        if let Some(Err(error)) = view.platform.instances(&def.name) {
+            let component = def.name.clone();
+            let span = used.name.span;
+            errors.push(match error {
+                ValuesError::Template(reason) => Error::ValuesTemplate {
+                    component,
+                    reason: reason.clone(),
+                    span,
+                },
+                ValuesError::MissingProvider { provider, endpoint } => {
+                    Error::EndpointProviderMissing {
+                        component,
+                        provider: provider.clone(),
+                        endpoint: endpoint.clone(),
+                        layer: view
+                            .catalog
+                            .get(provider)
+                            .map_or("", |d| d.layer.as_str())
+                            .into(),
+                        span,
+                    }
+                }
+                ValuesError::Null { path } => Error::ValuesNull {
+                    component,
+                    path: path.clone(),
+                    span,
+                },
             });
         }
         for setting in &def.settings {

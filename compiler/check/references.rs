@@ -132,7 +132,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 }
             }
         }
-        for env in &app.env {
+        // with what `uses … env=` reads: a database's secret in another namespace is unreadable
+        for env in &app.environment(site) {
             if let EnvSource::Secret { secret, key } = &env.source {
                 if let Some(found) = secret_for(view, secret, &app.namespace, errors) {
                     check_key(found, &key.value, key.span, errors);
@@ -207,8 +208,15 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     for db in &site.databases {
         if let Some(secret_name) = &db.secret {
             if let Some(secret) = secret_for(view, secret_name, &db.namespace, errors) {
-                for key in db.engine.value.required_keys() {
-                    check_key(secret, key, secret_name.span, errors);
+                let root = db.engine.value.root_key();
+                for key in db.secret_keys() {
+                    // a key the site wrote is labelled where it wrote it
+                    let span = if root == Some(key) {
+                        secret_name.span
+                    } else {
+                        db.password_key.span
+                    };
+                    check_key(secret, key, span, errors);
                 }
             }
         }

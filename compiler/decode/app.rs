@@ -257,9 +257,13 @@ fn decode_use(node: &KdlNode, cx: &mut Cx) -> Option<Use> {
     };
     let target = value::name(e, "uses", cx)?;
     let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
+    let env = v
+        .prop("env")
+        .and_then(|e| value::parsed(e, "env", "variable prefix", "\"DB\"", super::env::name, cx));
     Some(Use {
         target,
         port,
+        env,
         span: v.span(),
     })
 }

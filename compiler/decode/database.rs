@@ -53,6 +53,20 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
             None
         }
     };
+    // the application user and database: `app` unless written, the database named as its user
+    let user = view
+        .prop("user")
+        .and_then(|e| value::name(e, "user", cx))
+        .unwrap_or_else(|| {
+            Spanned::new(
+                Name::parse(Database::DEFAULT_USER).expect("valid"),
+                view.name_span(),
+            )
+        });
+    let database = view
+        .prop("database")
+        .and_then(|e| value::name(e, "database", cx))
+        .unwrap_or_else(|| user.clone());
     let mut storage = None;
     let mut db = Database {
         name,
@@ -65,6 +79,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
             class: Spanned::new(Name::placeholder(), view.name_span()),
         },
         secret: None,
+        password_key: Spanned::new(Database::DEFAULT_PASSWORD_KEY.into(), view.name_span()),
+        user,
+        database,
         resources: resources::defaults(view.name_span()),
         nodes: Vec::new(),
         exceptions: Vec::new(),
@@ -111,12 +128,21 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
                     &Shape {
                         args: 1,
                         args_text: "one secret name",
-                        props: &[],
+                        props: DATABASE_SECRET_PROPS,
                         block: false,
                     },
                     cx,
                 );
                 db.secret = v.arg(0).and_then(|e| value::name(e, "secret", cx));
+                if let Some(key) = v
+                    .prop("password-key")
+                    .and_then(|e| value::string(e, "password-key", cx))
+                {
+                    db.password_key = key;
+                } else if let Some(secret) = &db.secret {
+                    // unwritten, the default key is the secret's to hold
+                    db.password_key.span = secret.span;
+                }
             }
             "resources" if first_of(&mut resources_seen, child, cx) => {
                 db.resources = resources::decode(child, cx)

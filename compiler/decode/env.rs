@@ -6,6 +6,19 @@ use crate::diag::Error;
 use crate::model::{EnvSource, EnvVar};
 use kdl::KdlNode;
 
+/// An environment variable's name (or a prefix of names, in `uses … env=`).
+pub fn name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("letters, digits, `_`, `.` and `-`, not starting with a digit".to_string())
+    }
+}
+
 pub fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
     let v = NodeView::new(
         node,
@@ -26,18 +39,7 @@ pub fn decode_env(node: &KdlNode, cx: &mut Cx) -> Option<EnvVar> {
         });
         return None;
     };
-    let env_name = |s: &str| {
-        let ok = !s.is_empty()
-            && !s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if ok {
-            Ok(s.to_string())
-        } else {
-            Err("letters, digits, `_`, `.` and `-`, not starting with a digit".to_string())
-        }
-    };
-    let name = value::parsed(e, "env", "variable name", "LOG_LEVEL", env_name, cx)?;
+    let name = value::parsed(e, "env", "variable name", "LOG_LEVEL", name, cx)?;
     let source = match (v.arg(1), v.prop("secret"), v.prop("key")) {
         (Some(literal), None, None) => EnvSource::Literal(value::string(literal, "env", cx)?.value),
         (None, Some(secret), Some(key)) => EnvSource::Secret {

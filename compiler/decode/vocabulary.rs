@@ -50,7 +50,7 @@ pub const ENV_PROPS: &[&str] = &["secret", "key"];
 pub const PROBE_PROPS: &[&str] = &["http", "tcp", "port", "period", "delay"];
 pub const ROUTE_PROPS: &[&str] = &["gateway", "host", "path", "port"];
 pub const ROUTE_CHILDREN: &[&str] = &["cors", "methods"];
-pub const USES_PROPS: &[&str] = &["port"];
+pub const USES_PROPS: &[&str] = &["env", "port"];
 pub const EXCEPTION_PROPS: &[&str] = &["why"];
 pub const EGRESS_PROPS: &[&str] = &["port", "why"];
 pub const SECRET_MOUNT_PROPS: &[&str] = &["path"];
@@ -60,7 +60,8 @@ pub const CANARY_CHILDREN: &[&str] = &["analysis", "step"];
 pub const STEP_PROPS: &[&str] = &["pause"];
 pub const ANALYSIS_PROPS: &[&str] = &["success-rate", "latency-p99", "interval", "failure-limit"];
 
-pub const DATABASE_PROPS: &[&str] = &["engine", "namespace", "version"];
+pub const DATABASE_PROPS: &[&str] = &["database", "engine", "namespace", "user", "version"];
+pub const DATABASE_SECRET_PROPS: &[&str] = &["password-key"];
 pub const DATABASE_CHILDREN: &[&str] = &["exception", "nodes", "resources", "secret", "storage"];
 pub const STORAGE_PROPS: &[&str] = &["size", "class"];
 
@@ -105,6 +106,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("database", DATABASE_PROPS),
     ("database", DATABASE_CHILDREN),
     ("storage", STORAGE_PROPS),
+    ("secret (in a database)", DATABASE_SECRET_PROPS),
     ("secret", SECRET_PROPS),
     ("secret", SECRET_CHILDREN),
     ("policy", POLICY_PROPS),

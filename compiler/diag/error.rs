@@ -28,6 +28,27 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A canary's steps pause for less time in all than its analysis needs to measure it: its
+    /// `initialDelay` (two scrapes of the app's pods, which `rate` needs, and one `interval`)
+    /// and one more `interval` to take the measurement.
+    ///
+    /// Argo Rollouts runs the analysis in the background while the steps go on; a rollout that
+    /// reaches 100% before the first measurement ends the analysis as successful, so the canary
+    /// would be promoted without ever being measured.
+    #[error("the canary pauses {pauses}s in all, but its analysis needs {needed}s to measure it")]
+    #[diagnostic(
+        code(labc::canary::analysis_too_short),
+        help("give the steps pauses of at least {needed}s in all (e.g. `step 20 pause=\"{needed}s\"`), or a shorter analysis `interval`, so that the canary is measured before it is promoted")
+    )]
+    CanaryAnalysisTooShort {
+        pauses: u64,
+        needed: u64,
+        #[label("needs {needed}s")]
+        span: SourceSpan,
+        #[label("the steps")]
+        steps_span: SourceSpan,
+    },
+
     /// A canary weight is outside 1..=100.
     #[error("canary weight {weight} is outside 1..=100")]
     #[diagnostic(
@@ -174,6 +195,46 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A database's application user or database has a name its engine keeps for itself (the
+    /// administrator `root`, a system schema such as `mysql`) or one longer than the engine
+    /// allows. The official image creates them on its first start; with such a name it would
+    /// fail, or hand the application the administrator's account or a system schema.
+    #[error("database `{database}` cannot create {what} `{name}`: {reason}")]
+    #[diagnostic(
+        code(labc::database::account_name),
+        help("give the {what} another name with `{what}=\"…\"` on the database")
+    )]
+    DatabaseAccountName {
+        database: String,
+        what: &'static str,
+        name: String,
+        reason: String,
+        #[label("this {what}")]
+        span: SourceSpan,
+    },
+
+    /// An app reads a key of a database's secret that the database does not use. The database's
+    /// image sets its accounts' passwords from its own keys only (`root-password` for the
+    /// administrator of MySQL and MariaDB, and `password-key`, `password` by default, for the
+    /// application user), so whatever this key holds opens no account of the database.
+    #[error("app `{app}` reads key `{key}` of secret `{secret}`, which database `{database}` does not use")]
+    #[diagnostic(
+        code(labc::database::unused_key),
+        help("database `{database}` sets the password of its user `{user}` from key `{password_key}`; read that key, or write `uses {database} env=\"DB\"` to be given the host, port, database, user and password")
+    )]
+    DatabaseKeyUnused {
+        app: String,
+        key: String,
+        secret: String,
+        database: String,
+        user: String,
+        password_key: String,
+        #[label("a key the database does not use")]
+        span: SourceSpan,
+        #[label("the database reads this secret")]
+        database_span: SourceSpan,
+    },
+
     /// The dependency graph has a cycle, so no order exists in which to install its members.
     #[error("dependency cycle: {path}")]
     #[diagnostic(
@@ -224,6 +285,28 @@ pub enum Error {
     )]
     EmptyFile {
         #[label("nothing here")]
+        span: SourceSpan,
+    },
+
+    /// A component's values template reads an endpoint (`{{endpoint "loki" "push"}}`) of a
+    /// component the site does not use, so the address it would write points at no Service.
+    ///
+    /// No example site: the stdlib's own templates read an endpoint only where the site has its
+    /// provider (`{{#if has.loki}}`, or a setting that requires it); the bad-input tests give a
+    /// site a component of its own that reads one unguarded.
+    #[error(
+        "`{component}` reads endpoint `{endpoint}` of `{provider}`, which the site does not use"
+    )]
+    #[diagnostic(
+        code(labc::component::endpoint_provider_missing),
+        help("add `{provider}` to `layer {layer}`, or read the endpoint only `{{{{#if has.{provider}}}}}` in the template of `{component}`")
+    )]
+    EndpointProviderMissing {
+        component: String,
+        provider: String,
+        endpoint: String,
+        layer: String,
+        #[label("reads an endpoint of `{provider}`")]
         span: SourceSpan,
     },
 
@@ -467,6 +550,23 @@ pub enum Error {
     NoControlPlane {
         #[label("no node, starting with this one, has role=control-plane")]
         span: SourceSpan,
+    },
+
+    /// Something claims storage without naming a StorageClass (Prometheus', Loki's and
+    /// Tempo's volumes, a database with `storage` and no `class`) while no StorageClass of the
+    /// site is the default: the claim would stay Pending for ever.
+    #[error("{claim} names no StorageClass and the site has no default one")]
+    #[diagnostic(
+        code(labc::storage::no_default_class),
+        help("make one storage class the default (`longhorn default=#true` or `local-path default=#true` in `layer storage`){class_help}")
+    )]
+    NoDefaultStorageClass {
+        claim: String,
+        class_help: String,
+        #[label("claims storage with no class")]
+        span: SourceSpan,
+        #[label("no class here is the default")]
+        storage: Option<SourceSpan>,
     },
 
     /// The resource requests do not fit on the nodes when any one node is down.
@@ -871,6 +971,25 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A component's values template names an endpoint (`{{endpoint "<component>" "<name>"}}`)
+    /// that no component of the catalogue declares with an `endpoint` node.
+    ///
+    /// No example site: the mistake is in a component file; the bad-input tests give a site a
+    /// component of its own that names one.
+    #[error("`{component}` reads endpoint `{endpoint}` of `{provider}`, which is not declared")]
+    #[diagnostic(
+        code(labc::component::unknown_endpoint),
+        help("declare it in the file of `{provider}` (`endpoint {endpoint} service=… port=… protocol=…`), or name a declared one: {suggestion}")
+    )]
+    UnknownEndpoint {
+        component: String,
+        provider: String,
+        endpoint: String,
+        suggestion: Suggestion,
+        #[label("this template")]
+        span: SourceSpan,
+    },
+
     /// A node name is not known in its context.
     #[error("unknown node `{name}` in {context}")]
     #[diagnostic(code(labc::decode::unknown_node), help("{suggestion}"))]
@@ -947,6 +1066,24 @@ pub enum Error {
     UnusedSecret {
         name: String,
         #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A key of a component's values renders to null. Helm reads a null as "remove the chart's
+    /// default here": `config:` whose every child is switched off erases the chart's whole
+    /// `config` block, and its templates then fail. A bug in a component file.
+    ///
+    /// No example site: the stdlib's templates write no null; the bad-input tests give a site a
+    /// component of its own that does.
+    #[error("the Helm values of `{component}` set `{path}` to null, which erases the chart's defaults there")]
+    #[diagnostic(
+        code(labc::component::values_null),
+        help("in the template of `{component}`, leave `{path}` out when it would be empty, or write `{{}}` for an empty map")
+    )]
+    ValuesNull {
+        component: String,
+        path: String,
+        #[label("this component")]
         span: SourceSpan,
     },
 

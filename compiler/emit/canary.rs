@@ -3,11 +3,15 @@
 //! - with `traffic="istio"`, a DestinationRule whose `stable`/`canary` subsets the Rollout pins
 //!   to each ReplicaSet, and the app's VirtualService (`routing.rs`), whose weights it moves;
 //! - with `analysis`, an AnalysisTemplate on Prometheus run in the background from the first
-//!   step, so a failed measurement aborts the rollout and sends all traffic back to stable.
+//!   step, so a failed measurement aborts the rollout and sends all traffic back to stable. Its
+//!   queries read the Istio sidecar metrics of the canary's own pods only: the app's PodMonitor
+//!   (`metrics.rs`) scrapes every pod of the app, stable and canary, and copies the pod label
+//!   Argo Rollouts sets on each ReplicaSet's pods (`rollouts-pod-template-hash`) onto every
+//!   series, and the Rollout passes the canary's hash to the template.
 //!
 //! The old ReplicaSet is kept for a while after full promotion, so that Envoy has dropped it
-//! from its endpoints before its pods go, and the site's alert channels are subscribed to the
-//! Rollout's notifications.
+//! from its endpoints before its pods go, and the Rollout's notifications go to the site's alert
+//! channel through Alertmanager (`argo-rollouts.kdl` configures the service).
 
 use super::files::object_path;
 use super::wiring::Wiring;
@@ -27,6 +31,12 @@ const TRIGGERS: &[&str] = &[
     "on-rollout-aborted",
     "on-rollout-completed",
 ];
+/// The Argo Rollouts notification service the Rollouts subscribe to: Alertmanager, which holds
+/// the site's alert webhook (see `stdlib/components/argo-rollouts.kdl`).
+pub const NOTIFIER: &str = "alertmanager";
+/// The series label that carries the scraped pod's `rollouts-pod-template-hash` (set by the
+/// app's PodMonitor), which the analysis queries select the canary by.
+pub const HASH_LABEL: &str = "rollouts_pod_template_hash";
 /// Subset names in the DestinationRule.
 pub const STABLE: &str = "stable";
 pub const CANARY: &str = "canary";
@@ -71,11 +81,34 @@ struct BackgroundAnalysis {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Arg {
     name: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_from: Option<ValueFrom>,
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ValueFrom {
+    /// `Latest`: the hash of the ReplicaSet being rolled out, i.e. the canary's.
+    pod_template_hash_value: &'static str,
+}
+
+impl Arg {
+    fn value(name: &'static str, value: &str) -> Arg {
+        Arg {
+            name,
+            value: Some(value.to_string()),
+            value_from: None,
+        }
+    }
+}
+
+/// The AnalysisTemplate's arguments, which the Rollout fills in.
+const ARGS: [&str; 2] = ["namespace", "canary-hash"];
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -145,9 +178,12 @@ struct AnalysisSpec {
 struct Metric {
     failure_condition: String,
     failure_limit: u32,
+    inconclusive_limit: u32,
+    initial_delay: String,
     interval: String,
     name: &'static str,
     provider: Provider,
+    success_condition: String,
 }
 
 #[derive(Serialize)]
@@ -182,77 +218,120 @@ fn steps(canary: &Canary) -> Vec<Step> {
     steps
 }
 
-/// Istio's request metrics of the new pods only, measured where they are served.
-fn selector() -> &'static str {
-    r#"reporter="destination",destination_workload_namespace="{{args.namespace}}",destination_app="{{args.app}}",destination_canonical_revision="{{args.revision}}""#
+/// Istio's request metrics of the canary's pods only: `reporter="destination"` keeps what each
+/// pod's own sidecar recorded about the requests it served (not its outgoing calls), and the
+/// namespace and pod-template hash, which the PodMonitor puts on every series it scrapes, keep
+/// the canary's pods and drop the stable ones.
+fn selector() -> String {
+    format!(
+        r#"reporter="destination",namespace="{{{{args.namespace}}}}",{HASH_LABEL}="{{{{args.canary-hash}}}}""#
+    )
 }
 
-/// The metrics of the analysis. Only a `failureCondition` is given, so that a measurement taken
-/// before the canary has served a request passes instead of aborting a healthy rollout; any
-/// measurement past a threshold fails, and with `failure-limit` 0 (the default) the first
-/// failure aborts. Before any request there is no series at all, and recent Argo Rollouts
-/// releases make a condition that indexes `result[…]` an error (not a pass) on an empty result,
-/// whatever guards it, so each query falls back to a passing value with `or vector(…)`; a rate
-/// of zero over zero is NaN, which `isNaN` lets pass.
-fn metrics(canary: &Canary, prometheus: &str) -> Vec<Metric> {
+/// Seconds before the first measurement: two scrapes of the canary's pods, which `rate` needs,
+/// and one `interval`.
+fn initial_delay(analysis: &crate::model::Analysis, scrape: u64) -> u64 {
+    scrape * 2 + analysis.interval.as_secs().max(1)
+}
+
+/// Seconds from the start of the app's canary analysis until its first measurement has been
+/// taken (`initialDelay` plus one `interval`), when it has one; the checker wants the canary's
+/// pauses to last at least this long.
+pub fn first_measurement(app: &App) -> Option<u64> {
+    let analysis = app.canary.as_ref()?.analysis.as_ref()?;
+    Some(
+        initial_delay(analysis, super::metrics::scrape_interval(app))
+            + analysis.interval.as_secs().max(1),
+    )
+}
+
+/// The metrics of the analysis.
+///
+/// What Argo Rollouts (1.9) does with a measurement: the query's vector becomes `result`, a list
+/// of numbers; a true `failureCondition` makes the measurement Failed, else a true
+/// `successCondition` makes it Successful, else it is Inconclusive; a condition that cannot be
+/// evaluated, or a query Prometheus refuses, is an Error. The run fails when Failed measurements
+/// exceed `failureLimit`, stops as Inconclusive (the rollout pauses for a human) when
+/// Inconclusive ones exceed `inconclusiveLimit` (counted over the whole run), and errs (the
+/// rollout aborts) after more than `consecutiveErrorLimit` (default 4) Errors in a row.
+///
+/// So no data must never be a success, and must not depend on how a release treats `result[0]`
+/// on an empty list (1.9 makes any condition that indexes `result` an Error on an empty result,
+/// guarded or not). The conditions therefore never index: `all(result, …)` and
+/// `any(result, …)`, with `len(result) > 0` in the success condition because `all` of an empty
+/// list is true. A canary that has served nothing (no series: an empty vector; or series without
+/// requests in the window: 0/0 = NaN, which compares false) is neither, so Inconclusive; with
+/// `inconclusiveLimit` 0 one such measurement pauses the rollout, so a silent canary is never
+/// promoted on no evidence. The first measurement waits (`initialDelay`) until the canary's
+/// pods can have been scraped twice, which `rate` needs. The success rate treats a missing
+/// numerator (no request answered without a 5xx) as 0 when the denominator has requests, so a
+/// canary that answers every request with a 5xx measures 0 and fails.
+fn metrics(canary: &Canary, prometheus: &str, scrape: u64) -> Vec<Metric> {
     let Some(analysis) = &canary.analysis else {
         return Vec::new();
     };
     let interval = seconds(analysis.interval);
-    let window = format!("{}s", (analysis.interval.as_secs() * 6).max(60));
+    // rate() needs two samples inside the window
+    let window = format!(
+        "{}s",
+        (analysis.interval.as_secs() * 6).max(scrape * 4).max(60)
+    );
+    let initial_delay = format!("{}s", initial_delay(analysis, scrape));
     let sel = selector();
-    let mut metrics = vec![Metric {
-        failure_condition: format!(
-            "len(result) > 0 && !isNaN(result[0]) && result[0] < {}",
-            analysis.success_rate.ratio()
-        ),
+    let rate = format!("{}", analysis.success_rate.ratio());
+    let metric = |name, query: String, success: String, failure: String| Metric {
+        failure_condition: failure,
         failure_limit: analysis.failure_limit,
+        inconclusive_limit: 0,
+        initial_delay: initial_delay.clone(),
         interval: interval.clone(),
-        name: "success-rate",
+        name,
         provider: Provider {
             prometheus: Prometheus {
                 address: prometheus.to_string(),
-                query: format!(
-                    "sum(rate(istio_requests_total{{{sel},response_code!~\"5..\"}}[{window}])) / sum(rate(istio_requests_total{{{sel}}}[{window}])) or vector(1)"
-                ),
+                query,
             },
         },
-    }];
+        success_condition: success,
+    };
+    let mut metrics = vec![metric(
+        "success-rate",
+        format!(
+            "(sum(rate(istio_requests_total{{{sel},response_code!~\"5..\"}}[{window}])) or vector(0)) / sum(rate(istio_requests_total{{{sel}}}[{window}]))"
+        ),
+        format!("len(result) > 0 && all(result, {{# >= {rate}}})"),
+        format!("any(result, {{# < {rate}}})"),
+    )];
     if let Some(latency) = &analysis.latency_p99 {
-        metrics.push(Metric {
-            failure_condition: format!(
-                "len(result) > 0 && !isNaN(result[0]) && result[0] > {}",
-                latency.as_millis()
+        let ms = latency.as_millis();
+        metrics.push(metric(
+            "latency-p99",
+            format!(
+                "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{{{sel}}}[{window}])))"
             ),
-            failure_limit: analysis.failure_limit,
-            interval,
-            name: "latency-p99",
-            provider: Provider {
-                prometheus: Prometheus {
-                    address: prometheus.to_string(),
-                    query: format!(
-                        "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{{{sel}}}[{window}]))) or vector(0)"
-                    ),
-                },
-            },
-        });
+            format!("len(result) > 0 && all(result, {{# <= {ms}}})"),
+            format!("any(result, {{# > {ms}}})"),
+        ));
     }
     metrics
 }
 
-/// Argo Rollouts notification subscriptions, one per trigger and alert channel. The services
-/// (`discord` is a webhook) are configured with the argo-rollouts component.
+/// Argo Rollouts notification subscriptions, one per trigger, to Alertmanager, whose route
+/// delivers to the site's alert channel. Only a Discord channel is routed by the `prometheus`
+/// component today, so nothing is subscribed without one: a subscription to a service nobody
+/// configured would be dropped by the controller without a word.
 fn notifications(site: &Site) -> BTreeMap<String, String> {
+    let routed = site.has_component("prometheus")
+        && site
+            .settings
+            .alerts
+            .iter()
+            .any(|a| a.channel.value == AlertChannel::Discord);
     let mut annotations = BTreeMap::new();
-    for alert in &site.settings.alerts {
-        let service = match alert.channel.value {
-            AlertChannel::Discord => "discord",
-            AlertChannel::Slack => "slack",
-            AlertChannel::Email => "email",
-        };
+    if routed {
         for trigger in TRIGGERS {
             annotations.insert(
-                format!("notifications.argoproj.io/subscribe.{trigger}.{service}"),
+                format!("notifications.argoproj.io/subscribe.{trigger}.{NOTIFIER}"),
                 String::new(),
             );
         }
@@ -266,7 +345,6 @@ pub fn emit(
     wiring: &Wiring,
     selector: LabelSelector,
     template: PodTemplateSpec,
-    revision: &str,
     files: &mut Files,
 ) {
     // the caller emits a Deployment for an app without canary steps
@@ -286,17 +364,13 @@ pub fn emit(
     }
     let analysis = canary.analysis.as_ref().map(|_| BackgroundAnalysis {
         args: vec![
+            Arg::value(ARGS[0], ns),
             Arg {
-                name: "app",
-                value: Some(name.to_string()),
-            },
-            Arg {
-                name: "namespace",
-                value: Some(ns.to_string()),
-            },
-            Arg {
-                name: "revision",
-                value: Some(revision.to_string()),
+                name: ARGS[1],
+                value: None,
+                value_from: Some(ValueFrom {
+                    pod_template_hash_value: "Latest",
+                }),
             },
         ],
         // from the first step on, as soon as the canary takes traffic
@@ -366,11 +440,19 @@ pub fn emit(
             kind: "AnalysisTemplate",
             metadata: workload::meta(name, ns, name, site),
             spec: AnalysisSpec {
-                args: ["app", "namespace", "revision"]
+                args: ARGS
                     .into_iter()
-                    .map(|name| Arg { name, value: None })
+                    .map(|name| Arg {
+                        name,
+                        value: None,
+                        value_from: None,
+                    })
                     .collect(),
-                metrics: metrics(canary, &wiring.prometheus),
+                metrics: metrics(
+                    canary,
+                    &wiring.prometheus,
+                    super::metrics::scrape_interval(app),
+                ),
             },
         };
         files.object(object_path(&dir, "AnalysisTemplate", name), &template);

@@ -16,17 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-/// The variable the engine's image reads its administrator password from (its `_FILE` form
-/// names a file holding it), and the key of the declared secret that holds it.
-fn password_env(engine: Engine) -> (&'static str, &'static str) {
-    match engine {
-        Engine::Mysql => ("MYSQL_ROOT_PASSWORD", "root-password"),
-        Engine::Mariadb => ("MARIADB_ROOT_PASSWORD", "root-password"),
-        Engine::Postgres => ("POSTGRES_PASSWORD", "password"),
-    }
-}
-
-/// Where the declared secret's password key is mounted.
+/// Where the declared secret's password keys are mounted, one file per key.
 const CREDENTIALS_DIR: &str = "/run/secrets/labc";
 
 /// Folders the engine writes outside its data directory, made writable on a read-only root.
@@ -87,19 +77,41 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
             ..Default::default()
         });
     }
-    // The password as a file, read through the image's `_FILE` variable: an environment
+    // The image creates the application database and its user on its first start; the apps
+    // that `uses` the database with `env=` get the same names (`Use::connection`).
+    let vars = engine.variables();
+    let literal = |name: &str, value: &str| EnvVar {
+        name: name.into(),
+        value: Some(value.into()),
+        ..Default::default()
+    };
+    env.push(literal(vars.database, db.database.as_str()));
+    if db.creates_user() {
+        env.push(literal(vars.user, db.user.as_str()));
+    }
+    // The passwords as files, read through the image's `_FILE` variables: an environment
     // variable leaks into crash dumps, `/proc/<pid>/environ` and child processes.
     if let Some(secret) = &db.secret {
-        let (var, key) = password_env(engine);
+        let passwords: Vec<(&str, &str)> = vars
+            .root_password
+            .zip(engine.root_key())
+            .into_iter()
+            .chain([(vars.password, db.password_key.as_str())])
+            .collect();
         volumes.push(Volume {
             name: "credentials".into(),
             secret: Some(SecretVolumeSource {
                 secret_name: Some(secret.to_string()),
-                items: Some(vec![KeyToPath {
-                    key: key.into(),
-                    path: key.into(),
-                    ..Default::default()
-                }]),
+                items: Some(
+                    passwords
+                        .iter()
+                        .map(|(_, key)| KeyToPath {
+                            key: key.to_string(),
+                            path: key.to_string(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
                 // owner and group (the pod's fsGroup) may read, nobody else
                 default_mode: Some(0o440),
                 ..Default::default()
@@ -112,11 +124,12 @@ pub fn emit(site: &Site, db: &Database, files: &mut Files) {
             read_only: Some(true),
             ..Default::default()
         });
-        env.push(EnvVar {
-            name: format!("{var}_FILE"),
-            value: Some(format!("{CREDENTIALS_DIR}/{key}")),
-            ..Default::default()
-        });
+        for (var, key) in passwords {
+            env.push(literal(
+                &format!("{var}_FILE"),
+                &format!("{CREDENTIALS_DIR}/{key}"),
+            ));
+        }
     }
     let mut container = Container {
         name: engine.as_str().into(),

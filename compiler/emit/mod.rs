@@ -23,14 +23,17 @@ mod platform;
 mod pod;
 mod quarantine;
 mod routing;
+mod secret_place;
 pub mod secrets;
 mod wiring;
 mod workload;
 
 pub use application::WAVES_PER_LEVEL;
 pub use argocd::{site_application, MESH, NAMESPACES, PLATFORM_SECRETS, ROOT, SITE_APPLICATIONS};
+pub use canary::{first_measurement as analysis_first_measurement, HASH_LABEL};
 pub use files::Files;
 pub use labels::QUARANTINE;
+pub use metrics::discovered_pod_label;
 
 use crate::graph::Graph;
 use crate::model::{App, Database, Site};

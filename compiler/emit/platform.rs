@@ -30,6 +30,8 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, 
         let Some(Ok(instances)) = platform.instances(&def.name) else {
             unreachable!("the checker reported every values template that does not render")
         };
+        // the namespaces its chart writes to beyond its releases' (`writes-to` in its file)
+        namespaces.extend(def.writes_to.iter().cloned());
         for (step, instance) in instances.iter().enumerate() {
             let wave = wave(graph, VertexKind::Component, &def.name, step as i64);
             let (repo, source) = source(instance);
@@ -75,10 +77,8 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, 
         return;
     }
     // Charts install CRDs, ClusterRoles, webhooks and StorageClasses: the platform project may
-    // create any cluster-scoped kind, but only in the namespaces its components use (and
-    // kube-system, where the Prometheus stack also puts the Services it scrapes the control plane
-    // through).
-    namespaces.insert("kube-system".into());
+    // create any cluster-scoped kind, but only in the namespaces its components install into
+    // and declare they write to.
     let app_project = project(
         site,
         &project_name,

@@ -3,14 +3,16 @@
 //! `seal/` holds one Secret skeleton per declared secret (names and key names, empty values)
 //! and `seal/README.md`, the command that seals each. No Application's path includes `seal/`,
 //! so Argo CD never applies a skeleton over the real Secret; `tests/secrets.rs` keeps it so.
-//! Accepted sealed files go to the folder of the app or database that reads the secret, or to
-//! `platform/secrets/` (its own Application) for those only components read.
+//! Accepted sealed files go to the folder of the secret's earliest consumer by sync wave
+//! (`secret_place`): an app's or database's, or `platform/secrets/` (its own Application, right
+//! after the controller) when a component reads it or nothing does.
 
-use super::application::{application, site_source, wave};
+use super::application::{application, site_source};
 use super::files::object_path;
-use super::{platform, workload, Files};
-use crate::graph::{Graph, VertexKind};
-use crate::model::{EnvSource, Secret, Site};
+use super::secret_place::{places, platform, platform_wave, PLATFORM_FOLDER};
+use super::{platform, Files};
+use crate::graph::Graph;
+use crate::model::Site;
 use crate::secrets::sealed::{meta_for, path_of, Accepted};
 use crate::secrets::{scope_word, SEALED_FOLDER};
 use serde::Serialize;
@@ -19,7 +21,6 @@ use std::fmt::Write;
 
 /// The folder of sealing inputs, outside every Application's path.
 pub const SEAL_FOLDER: &str = "seal";
-const PLATFORM_FOLDER: &str = "platform/secrets";
 const WAVE: &str = "argocd.argoproj.io/sync-wave";
 /// Why a skeleton exists, on the skeleton itself for whoever finds it.
 const SKELETON_NOTE: &str = "labc.dev/skeleton";
@@ -33,26 +34,6 @@ struct Skeleton {
     string_data: BTreeMap<String, String>,
     #[serde(rename = "type")]
     kind_of: &'static str,
-}
-
-/// The app or database folder whose Application syncs the secret, if one reads it.
-fn owner(site: &Site, secret: &Secret) -> Option<String> {
-    let is = |name: &crate::model::value::Name| name.as_str() == secret.name.as_str();
-    let in_ns = |ns: &crate::model::value::Name| ns.as_str() == secret.namespace.as_str();
-    let app = site.apps.iter().filter(|a| in_ns(&a.namespace)).find(|a| {
-        a.env
-            .iter()
-            .any(|e| matches!(&e.source, EnvSource::Secret { secret, .. } if is(secret)))
-            || a.secrets.iter().any(|m| is(&m.secret))
-    });
-    let db = || {
-        site.databases
-            .iter()
-            .filter(|d| in_ns(&d.namespace))
-            .find(|d| d.secret.as_ref().is_some_and(|s| is(s)))
-    };
-    app.map(|a| a.name.to_string())
-        .or_else(|| db().map(|d| d.name.to_string()))
 }
 
 pub fn emit(
@@ -71,9 +52,10 @@ pub fn emit(
          Seal a secret with the first command (values from stdin or the environment, see\n\
          docs/secrets.md), or fill a copy of its skeleton outside git and run the second.\n\
          Commit the result; `labc build` then places it where Argo CD syncs it.\n\n\
-         | secret | namespace | scope | keys | sealed file |\n| --- | --- | --- | --- | --- |\n",
+         | secret | namespace | scope | keys | sealed file | synced by (wave) |\n| --- | --- | --- | --- | --- | --- |\n",
         site = site.settings.name
     );
+    let places = places(site, graph, files);
     let mut commands = String::new();
     let mut platform_secrets = false;
     for secret in &site.secrets {
@@ -99,14 +81,20 @@ pub fn emit(
         files.object(skeleton_path.clone(), &skeleton);
         let keys: Vec<&str> = secret.keys.iter().map(|k| k.value.as_str()).collect();
         let sealed_path = path_of(ns, name);
+        let place = places
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
+            .unwrap_or_else(|| platform(graph));
         let _ = writeln!(
             readme,
-            "| `{name}` | `{ns}` | {} | {} | `{sealed_path}` |",
+            "| `{name}` | `{ns}` | {} | {} | `{sealed_path}` | `{}/` ({}) |",
             scope_word(secret.scope),
             keys.iter()
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" "),
+            place.folder,
+            place.wave,
         );
         let _ = writeln!(
             commands,
@@ -118,18 +106,13 @@ pub fn emit(
             continue;
         };
         let mut object = found.object.clone();
-        let folder = match owner(site, secret) {
-            Some(owner) => {
-                // before the workload in its Application, so that the pod finds its Secret
-                object.metadata.annotations.insert(WAVE.into(), "-1".into());
-                workload::folder(&owner)
-            }
-            None => {
-                platform_secrets = true;
-                PLATFORM_FOLDER.to_string()
-            }
-        };
-        files.object(object_path(&folder, "SealedSecret", name), &object);
+        if place.workload.is_some() {
+            // before the workload in its Application, so that the pod finds its Secret
+            object.metadata.annotations.insert(WAVE.into(), "-1".into());
+        } else {
+            platform_secrets = true;
+        }
+        files.object(object_path(&place.folder, "SealedSecret", name), &object);
     }
     let _ = write!(readme, "\n## Commands\n\n```sh\n{commands}```\n\nSealed files live in `{SEALED_FOLDER}/<namespace>/<name>.yaml` beside site.kdl.\n");
     files.insert(format!("{SEAL_FOLDER}/README.md"), readme.into_bytes());
@@ -141,7 +124,7 @@ pub fn emit(
             &name,
             "kube-system",
             platform::platform_project(site),
-            wave(graph, VertexKind::Component, "sealed-secrets", 9),
+            platform_wave(graph),
             site_source(site, PLATFORM_FOLDER),
         );
         files.object(

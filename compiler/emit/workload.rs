@@ -58,7 +58,8 @@ pub fn disruption_budget(name: &str, namespace: &str, site: &Site) -> PodDisrupt
 
 /// A label value naming this exact pod template: the image tag for people, and a hash of the
 /// whole template so that a settings-only change is a new revision too. Istio reports it as
-/// `destination_canonical_revision`, which is how canary analysis tells new pods from old.
+/// `destination_canonical_revision` (canary analysis tells new pods from old by Argo Rollouts'
+/// pod-template hash instead, see `canary.rs`).
 fn revision(app: &App, template: &PodTemplateSpec) -> String {
     let json = serde_json::to_vec(template).unwrap_or_default();
     let hash: String = Sha256::digest(&json)
@@ -94,8 +95,8 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         &service_account(name, ns, site),
     );
 
-    let plain: BTreeMap<String, String> = app
-        .env
+    let environment = app.environment(site);
+    let plain: BTreeMap<String, String> = environment
         .iter()
         .filter_map(|e| match &e.source {
             EnvSource::Literal(v) => Some((e.name.value.clone(), v.clone())),
@@ -135,8 +136,7 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
         files.object(object_path(&dir, "ConfigMap", &config_name), &config);
     }
 
-    let secret_env: Vec<EnvVar> = app
-        .env
+    let secret_env: Vec<EnvVar> = environment
         .iter()
         .filter_map(|e| match &e.source {
             EnvSource::Secret { secret, key } => Some(EnvVar {
@@ -229,14 +229,14 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
     };
     let revision = revision(app, &template);
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.insert(REVISION_LABEL.into(), revision.clone());
+        labels.insert(REVISION_LABEL.into(), revision);
     }
     let selector = LabelSelector {
         match_labels: Some(labels::selector(name)),
         ..Default::default()
     };
     match &app.canary {
-        Some(_) => super::canary::emit(site, app, wiring, selector, template, &revision, files),
+        Some(_) => super::canary::emit(site, app, wiring, selector, template, files),
         None => {
             let mut metadata = meta(name, ns, name, site);
             super::exceptions::annotate(&mut metadata, &app.exceptions);

@@ -157,9 +157,10 @@ pub fn build(site: &Site, catalog: &Catalog) -> DiGraph<Vertex, Edge> {
                 language.span,
             );
         }
+        // `uses … env=` reads the database's secret too
         let uses_secrets = !app.secrets.is_empty()
             || app
-                .env
+                .environment(site)
                 .iter()
                 .any(|e| matches!(e.source, crate::model::EnvSource::Secret { .. }));
         if uses_secrets && has("sealed-secrets") {

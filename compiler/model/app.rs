@@ -215,7 +215,7 @@ impl Language {
     }
 }
 
-/// Where an app serves Prometheus metrics; with `prometheus` in the site a ServiceMonitor
+/// Where an app serves Prometheus metrics; with `prometheus` in the site a PodMonitor
 /// scrapes it (through the sidecar's merged metrics in a mesh, see `emit/metrics.rs`).
 #[derive(Debug, Clone)]
 pub struct Metrics {
@@ -236,6 +236,9 @@ impl Metrics {
 pub struct Use {
     pub target: Spanned<Name>,
     pub port: Option<Spanned<u16>>,
+    /// `env=`: the prefix of the variables that tell the app how to reach the target (see
+    /// `Use::connection`).
+    pub env: Option<Spanned<String>>,
     pub span: Span,
 }
 

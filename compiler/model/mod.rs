@@ -1,6 +1,7 @@
 //! The typed site: what `site.kdl` says, decoded and never mutated afterwards.
 
 mod app;
+mod connection;
 mod database;
 mod exception;
 mod layer;
@@ -16,7 +17,7 @@ pub use app::{
     Language, Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route,
     SecretMount, TrafficRouting, Use,
 };
-pub use database::{Database, Engine, Storage};
+pub use database::{Database, Engine, Storage, Variables};
 pub use exception::Exception;
 pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
 pub use node::{Disk, Nic, Node, NodeOs, NodeRole, Taint, TaintEffect};

@@ -87,6 +87,27 @@ fn references(object: &Value) -> Vec<Reference> {
     found
 }
 
+/// The Secrets that Applications' Helm values read, as (path of the Application in `out/`,
+/// Secret name, namespace): the components that consume a secret.
+pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    for (path, bytes) in files.as_map() {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        if !text.contains("kind: Application\n") || !text.contains("ecret") {
+            continue;
+        }
+        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
+            continue;
+        };
+        for reference in references(&object) {
+            found.push((path.clone(), reference.name, reference.namespace));
+        }
+    }
+    found
+}
+
 /// Checks every reference in `files` against the secrets `site` declares.
 pub fn coverage(site: &Site, files: &Files) -> Vec<Located> {
     let mut diagnostics = Vec::new();

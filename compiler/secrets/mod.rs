@@ -11,7 +11,7 @@ pub mod reseal;
 mod scan;
 pub mod sealed;
 
-pub use coverage::coverage;
+pub use coverage::{chart_readers, coverage};
 pub use scan::{scan_document, scan_files, scan_text, Finding};
 pub use sealed::{check_sealed, Accepted, SealedFile, SEALED_FOLDER};
 

@@ -1,10 +1,13 @@
+use super::endpoint::{self, Endpoint};
 use super::release::{self, Release};
 use super::{SettingDef, SettingType};
 use crate::decode::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
+use crate::diag::SourceFile;
 use crate::model::value::Version;
 use crate::model::{LayerKind, SettingValue};
 use kdl::{KdlNode, KdlValue};
+use std::sync::Arc;
 
 /// Where a component's manifests come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +42,14 @@ pub struct Component {
     pub requires: Vec<String>,
     /// Components that, when present, are installed before this one.
     pub after: Vec<String>,
+    /// The Services it provides to other components, by name (`endpoint` nodes).
+    pub endpoints: Vec<Endpoint>,
+    /// Namespaces its chart writes objects to beyond those of its releases (Cilium's Roles in
+    /// `cilium-secrets`): its AppProject must permit them.
+    pub writes_to: Vec<String>,
+    /// The volumes its chart claims without naming a StorageClass (`claims-storage "…"`),
+    /// which bind only if the site has a default class.
+    pub claims_storage: Vec<String>,
     /// The StorageClass this component provides, if it is a storage provider.
     pub storage_class: Option<String>,
     pub settings: Vec<SettingDef>,
@@ -53,11 +64,27 @@ pub struct Component {
     /// The file that defined it as the catalog was given it (`stdlib/components/<name>.kdl`,
     /// or a path to the site's own `components/<name>.kdl`), for `labc why`.
     pub file: String,
+    /// That file's text, for diagnostics that point into it.
+    pub source_file: Option<Arc<SourceFile>>,
 }
 
 impl Component {
     pub fn setting(&self, name: &str) -> Option<&SettingDef> {
         self.settings.iter().find(|s| s.name == name)
+    }
+
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// Every namespace its chart writes to: those of its releases and its `writes-to`.
+    pub fn namespaces(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![self.namespace.as_str()];
+        out.extend(self.releases.iter().filter_map(|r| r.namespace.as_deref()));
+        out.extend(self.writes_to.iter().map(String::as_str));
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     pub fn version(&self) -> Option<&str> {
@@ -73,7 +100,9 @@ const CHILDREN: &[&str] = &[
     "after",
     "caveat",
     "chart",
+    "claims-storage",
     "description",
+    "endpoint",
     "git",
     "kernel",
     "kubernetes",
@@ -85,6 +114,7 @@ const CHILDREN: &[&str] = &[
     "storage-class",
     "sync-options",
     "values",
+    "writes-to",
 ];
 
 fn one_string(node: &KdlNode, cx: &mut Cx) -> Option<String> {
@@ -158,12 +188,16 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         kernel: None,
         requires: Vec::new(),
         after: Vec::new(),
+        endpoints: Vec::new(),
+        writes_to: Vec::new(),
+        claims_storage: Vec::new(),
         storage_class: None,
         settings: Vec::new(),
         releases: Vec::new(),
         sync_options: Vec::new(),
         caveat: None,
         file: String::new(),
+        source_file: None,
     };
     let mut values = None;
     let mut values_span = None;
@@ -196,6 +230,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
             "caveat" => component.caveat = one_string(child, cx),
             "requires" => component.requires.extend(words(child, cx)),
             "after" => component.after.extend(words(child, cx)),
+            "writes-to" => component.writes_to.extend(words(child, cx)),
+            "claims-storage" => component.claims_storage.extend(one_string(child, cx)),
+            "endpoint" => component.endpoints.extend(endpoint::decode(child, cx)),
             "chart" => {
                 let v = NodeView::new(
                     child,
@@ -291,6 +328,19 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
         component
             .releases
             .push(Release::named(&component.name, values));
+        component.releases[0].values_span = values_span;
+    }
+    for (i, e) in component.endpoints.iter().enumerate() {
+        endpoint::validate(e, &component.releases, cx);
+        if let Some(first) = component.endpoints[..i].iter().find(|f| f.name == e.name) {
+            cx.push(Error::DuplicateName {
+                kind: "endpoint",
+                scope: "in a component",
+                name: e.name.clone(),
+                span: e.span,
+                first: first.span,
+            });
+        }
     }
     Some(component)
 }

@@ -15,6 +15,8 @@
 //! gateway     {name, hosts}, only in a release repeated with each=gateway
 //! workloads   {namespaces: [the namespaces of apps and databases, sorted, once each]}
 //! quarantine  {label, value}: the pod label each workload's quarantine policy selects
+//! endpoints   component -> endpoint -> {url, host, port, service, namespace, protocol} of the
+//!             site's components (read with `{{endpoint "loki" "push"}}`, not directly)
 //! ```
 
 use super::Catalog;
@@ -108,6 +110,7 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         "alerts": alerts,
         "workloads": {"namespaces": workload_namespaces},
         "quarantine": {"label": label, "value": value},
+        "endpoints": super::endpoints::context(site, catalog),
     })
 }
 

@@ -3,7 +3,7 @@
 //! again to write Applications, so emitting cannot fail.
 
 use super::context::setting_json;
-use super::{ChartSource, Component, Each, Release};
+use super::{ChartSource, Component, Each, Release, ValuesError};
 use crate::model::{ComponentUse, Site};
 use serde_json::{json, Map, Value};
 
@@ -27,7 +27,7 @@ pub fn instances(
     site_context: &Value,
     def: &Component,
     used: &ComponentUse,
-) -> Result<Vec<Instance>, String> {
+) -> Result<Vec<Instance>, ValuesError> {
     let Some(source) = &def.source else {
         return Ok(Vec::new());
     };
@@ -85,7 +85,7 @@ fn instance(
     gateway: Option<Value>,
     settings: &Map<String, Value>,
     site_context: &Value,
-) -> Result<Instance, String> {
+) -> Result<Instance, ValuesError> {
     let namespace = release
         .namespace
         .clone()
@@ -111,7 +111,12 @@ fn instance(
             if let Some(g) = gateway {
                 map.insert("gateway".into(), g);
             }
-            super::render(template, &context).map_err(|e| format!("release `{name}`: {e}"))?
+            super::render(template, &context).map_err(|e| match e {
+                ValuesError::Template(reason) => {
+                    ValuesError::Template(format!("release `{name}`: {reason}"))
+                }
+                other => other,
+            })?
         }
     };
     let application = match release.each {

@@ -3,6 +3,8 @@
 
 mod component;
 mod context;
+mod endpoint;
+mod endpoints;
 mod instance;
 mod lift;
 mod page;
@@ -14,12 +16,14 @@ mod values;
 
 pub use component::{ChartSource, Component, KernelRequirement};
 pub use context::site_context;
+pub use endpoint::{Endpoint, Protocol, SiteEndpoint};
+pub use endpoints::site_endpoints;
 pub use instance::{instances, Instance};
 pub use page::page as reference_page;
 pub use platform::Platform;
 pub use release::{Each, Release};
 pub use setting::{SettingDef, SettingType};
-pub use values::render;
+pub use values::{render, ValuesError};
 
 use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};
@@ -84,6 +88,24 @@ impl Catalog {
     pub fn components(&self) -> impl Iterator<Item = &Component> {
         self.components.values()
     }
+
+    /// Every endpoint every component declares, with its provider, by component then
+    /// declaration order (its namespace: `Endpoint::namespace_in`). [`site_endpoints`] gives
+    /// them as one site has them, with the Service of each gateway named.
+    pub fn endpoints(&self) -> impl Iterator<Item = (&Component, &Endpoint)> {
+        self.components
+            .values()
+            .flat_map(|c| c.endpoints.iter().map(move |e| (c, e)))
+    }
+
+    /// Namespaces each component's chart writes to beyond its releases' own (`writes-to`).
+    pub fn writes_to(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.components.values().flat_map(|c| {
+            c.writes_to
+                .iter()
+                .map(move |ns| (c.name.as_str(), ns.as_str()))
+        })
+    }
 }
 
 /// Each file's components and problems, in file order. The kdl parser is the slowest part of a
@@ -105,6 +127,7 @@ fn merge(
         }
         problems.extend(errors);
     }
+    problems.extend(endpoints::check_references(&catalog));
     if problems.is_empty() {
         Ok(catalog)
     } else {
@@ -143,6 +166,7 @@ fn load_file(name: &str, text: &str) -> (Vec<Component>, Vec<Located>) {
         .filter_map(|node| component::decode(node, &mut cx))
         .map(|component| Component {
             file: name.to_string(),
+            source_file: Some(std::sync::Arc::clone(&parsed.file)),
             ..component
         })
         .collect();

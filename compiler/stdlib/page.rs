@@ -95,6 +95,19 @@ fn component(text: &mut String, c: &Component) {
     if let Some(class) = &c.storage_class {
         let _ = writeln!(text, "| StorageClass | `{class}` |");
     }
+    if !c.endpoints.is_empty() {
+        let _ = writeln!(text, "| endpoints | {} |", endpoints(c));
+    }
+    if !c.writes_to.is_empty() {
+        let _ = writeln!(text, "| also writes to | {} |", words(&c.writes_to));
+    }
+    if !c.claims_storage.is_empty() {
+        let _ = writeln!(
+            text,
+            "| claims storage with no class | {} |",
+            c.claims_storage.join(", ")
+        );
+    }
     if c.source.is_some() && !c.releases.is_empty() {
         let releases: Vec<String> = c
             .releases
@@ -147,6 +160,32 @@ fn component(text: &mut String, c: &Component) {
             s.ty.describe().replace('|', "\\|")
         );
     }
+}
+
+/// `` `gateway`: Service `loki-gateway` port 80 (http) ``, per endpoint, with the release's
+/// namespace where it is not the component's.
+fn endpoints(c: &Component) -> String {
+    c.endpoints
+        .iter()
+        .map(|e| {
+            let release = e.release_in(&c.releases);
+            let service = match &e.service {
+                Some(service) => format!("Service `{service}`"),
+                None => "the Service of each gateway".to_string(),
+            };
+            let namespace = release
+                .and_then(|r| r.namespace.as_deref())
+                .map_or(String::new(), |ns| format!(" in `{ns}`"));
+            format!(
+                "`{}`: {service}{namespace} port {}{} ({})",
+                e.name,
+                e.port,
+                e.path,
+                e.protocol.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn words(names: &[String]) -> String {

@@ -4,13 +4,13 @@
 //! release) and the source map (which file each Application is), so that all three see the
 //! same releases and no template renders twice.
 
-use super::{instances, site_context, Catalog, Instance};
+use super::{instances, site_context, Catalog, Instance, ValuesError};
 use crate::model::Site;
 
 #[derive(Debug, Default)]
 pub struct Platform {
     /// By component name, in the site's order; a component the catalogue lacks is absent.
-    components: Vec<(String, Result<Vec<Instance>, String>)>,
+    components: Vec<(String, Result<Vec<Instance>, ValuesError>)>,
 }
 
 impl Platform {
@@ -30,7 +30,7 @@ impl Platform {
 
     /// The releases of component `name`, or why its values do not render; `None` when the
     /// site does not use it or the catalogue does not know it.
-    pub fn instances(&self, name: &str) -> Option<&Result<Vec<Instance>, String>> {
+    pub fn instances(&self, name: &str) -> Option<&Result<Vec<Instance>, ValuesError>> {
         self.components
             .iter()
             .find(|(n, _)| n == name)

@@ -4,6 +4,7 @@
 use crate::decode::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use kdl::KdlNode;
+use miette::SourceSpan;
 
 /// What a release is repeated over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub struct Release {
     pub values: Option<String>,
     /// Labels for the namespace Argo CD creates (e.g. sidecar injection for a gateway).
     pub namespace_labels: Vec<(String, String)>,
+    /// Where the `values` node is in the component file, for diagnostics about the template.
+    pub values_span: Option<SourceSpan>,
 }
 
 impl Release {
@@ -36,6 +39,7 @@ impl Release {
             each: None,
             values,
             namespace_labels: Vec::new(),
+            values_span: None,
         }
     }
 }
@@ -82,7 +86,10 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Release> {
     }
     for child in view.children(&["namespace-label", "values"], cx) {
         match child.name().value() {
-            "values" => release.values = decode_values(child, cx),
+            "values" => {
+                release.values = decode_values(child, cx);
+                release.values_span = Some(child.span());
+            }
             "namespace-label" => {
                 for entry in child.entries() {
                     match (entry.name(), value::string(entry, "namespace-label", cx)) {
