@@ -242,27 +242,15 @@ impl System {
 /// the first wave and PostSync hooks once every object is healthy.
 fn hook_wave(object: &Value) -> Option<i64> {
     let annotations = object.pointer("/metadata/annotations")?;
-    let hooks = [
-        annotations
-            .get("argocd.argoproj.io/hook")
-            .and_then(Value::as_str),
-        annotations.get("helm.sh/hook").and_then(Value::as_str),
-    ];
-    let words: Vec<&str> = hooks
-        .iter()
-        .flatten()
-        .flat_map(|h| h.split(','))
-        .map(str::trim)
-        .collect();
-    if words
-        .iter()
-        .any(|w| matches!(*w, "PreSync" | "pre-install" | "pre-upgrade"))
-    {
+    // an Argo CD hook annotation replaces Helm's (gitops-engine's hook.go)
+    let hook = annotations
+        .get("argocd.argoproj.io/hook")
+        .or_else(|| annotations.get("helm.sh/hook"))
+        .and_then(Value::as_str)?;
+    let words: Vec<&str> = hook.split(',').map(str::trim).collect();
+    if words.iter().any(|w| matches!(*w, "PreSync" | "pre-install" | "pre-upgrade")) {
         Some(i64::MIN / 2)
-    } else if words
-        .iter()
-        .any(|w| matches!(*w, "PostSync" | "post-install" | "post-upgrade"))
-    {
+    } else if words.iter().any(|w| matches!(*w, "PostSync" | "post-install" | "post-upgrade")) {
         Some(i64::MAX / 2)
     } else {
         None
@@ -315,4 +303,23 @@ pub fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn hooks_run_where_argo_cd_runs_them() {
+        let hook = |annotations| super::hook_wave(&json!({"metadata": {"annotations": annotations}}));
+        assert_eq!(hook(json!({"helm.sh/hook": "post-install,post-upgrade"})), Some(i64::MAX / 2));
+        assert_eq!(hook(json!({"helm.sh/hook": "pre-install"})), Some(i64::MIN / 2));
+        assert_eq!(hook(json!({"argocd.argoproj.io/hook": "PreSync"})), Some(i64::MIN / 2));
+        // Argo CD's own annotation replaces Helm's: a Sync hook runs with the other objects
+        assert_eq!(
+            hook(json!({"helm.sh/hook": "post-install", "argocd.argoproj.io/hook": "Sync"})),
+            None
+        );
+        assert_eq!(hook(json!({"other": "x"})), None);
+    }
 }
