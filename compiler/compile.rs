@@ -24,6 +24,9 @@ pub struct Compiled {
     pub sources: crate::sources::SourceMap,
     /// The site's Kubernetes version, which `labc verify` renders charts for.
     pub kubernetes: String,
+    /// The endpoints the site's components declare, which `labc verify` holds to the Services
+    /// their charts render.
+    pub endpoints: Vec<crate::stdlib::SiteEndpoint>,
 }
 
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
@@ -128,6 +131,7 @@ pub fn compile_parsed(
         flows,
         quarantine: site.has_component("talon") && site.has_component("cilium"),
         kubernetes: site.settings.kubernetes.value.to_string(),
+        endpoints: crate::stdlib::site_endpoints(&site, catalog),
         warnings,
         file,
         site_span: site.settings.name.span,

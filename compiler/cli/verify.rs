@@ -124,7 +124,7 @@ pub fn run(args: Args) -> ExitCode {
         kube_version: compiled.kubernetes.clone(),
         api_versions: crate::verify::api_versions(),
     };
-    let verified = match crate::verify::verify(files, &out_dir, &tools) {
+    let verified = match crate::verify::verify(files, &out_dir, &tools, &compiled.endpoints) {
         Ok(verified) => verified,
         Err(e) => {
             eprintln!("error: {e}");

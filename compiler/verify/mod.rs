@@ -39,12 +39,14 @@ pub struct Verified {
 }
 
 /// Renders every Application reachable from the root Application of `files` (the files of
-/// `out/`, relative to it; `out_dir` is the same tree on disk) and checks the system.
+/// `out/`, relative to it; `out_dir` is the same tree on disk) and checks the system, and the
+/// `endpoints` the site's components declare against the Services their charts render.
 /// `Err` is a tree with no root Application or an Application that cannot be read.
 pub fn verify(
     files: &BTreeMap<String, Vec<u8>>,
     out_dir: &Path,
     tools: &Tools,
+    endpoints: &[crate::stdlib::SiteEndpoint],
 ) -> Result<Verified, String> {
     let tree = apps::tree(files)?;
     // helm spends most of its time starting up and in the template engine: one process per
@@ -98,6 +100,7 @@ pub fn verify(
     system.missing = missing;
     system.unrendered = unrendered;
     findings.extend(checks::all(&system));
+    findings.extend(checks::endpoints(&system, endpoints));
     Ok(Verified { findings, system })
 }
 

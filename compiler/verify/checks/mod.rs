@@ -3,6 +3,7 @@
 
 mod address;
 mod canary;
+mod endpoints;
 mod monitors;
 mod project;
 mod references;
@@ -11,6 +12,8 @@ mod shared;
 mod storage;
 
 use super::{Finding, System};
+
+pub use endpoints::check as endpoints;
 
 /// Every check over the system, in a fixed order.
 pub fn all(system: &System) -> Vec<Finding> {
