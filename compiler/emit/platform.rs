@@ -76,6 +76,15 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, 
     if repos.is_empty() {
         return;
     }
+    // the platform secrets' Application (emit/secrets.rs) is in this project: it syncs every
+    // secret no app or database reads, each into its own namespace
+    let placed = super::secret_place::places(site, graph, files);
+    for secret in &site.secrets {
+        let key = (secret.namespace.to_string(), secret.name.to_string());
+        if placed.get(&key).is_none_or(|p| p.workload.is_none()) {
+            namespaces.insert(key.0);
+        }
+    }
     // Charts install CRDs, ClusterRoles, webhooks and StorageClasses: the platform project may
     // create any cluster-scoped kind, but only in the namespaces its components install into
     // and declare they write to.

@@ -248,9 +248,15 @@ fn hook_wave(object: &Value) -> Option<i64> {
         .or_else(|| annotations.get("helm.sh/hook"))
         .and_then(Value::as_str)?;
     let words: Vec<&str> = hook.split(',').map(str::trim).collect();
-    if words.iter().any(|w| matches!(*w, "PreSync" | "pre-install" | "pre-upgrade")) {
+    if words
+        .iter()
+        .any(|w| matches!(*w, "PreSync" | "pre-install" | "pre-upgrade"))
+    {
         Some(i64::MIN / 2)
-    } else if words.iter().any(|w| matches!(*w, "PostSync" | "post-install" | "post-upgrade")) {
+    } else if words
+        .iter()
+        .any(|w| matches!(*w, "PostSync" | "post-install" | "post-upgrade"))
+    {
         Some(i64::MAX / 2)
     } else {
         None
@@ -311,10 +317,20 @@ mod tests {
 
     #[test]
     fn hooks_run_where_argo_cd_runs_them() {
-        let hook = |annotations| super::hook_wave(&json!({"metadata": {"annotations": annotations}}));
-        assert_eq!(hook(json!({"helm.sh/hook": "post-install,post-upgrade"})), Some(i64::MAX / 2));
-        assert_eq!(hook(json!({"helm.sh/hook": "pre-install"})), Some(i64::MIN / 2));
-        assert_eq!(hook(json!({"argocd.argoproj.io/hook": "PreSync"})), Some(i64::MIN / 2));
+        let hook =
+            |annotations| super::hook_wave(&json!({"metadata": {"annotations": annotations}}));
+        assert_eq!(
+            hook(json!({"helm.sh/hook": "post-install,post-upgrade"})),
+            Some(i64::MAX / 2)
+        );
+        assert_eq!(
+            hook(json!({"helm.sh/hook": "pre-install"})),
+            Some(i64::MIN / 2)
+        );
+        assert_eq!(
+            hook(json!({"argocd.argoproj.io/hook": "PreSync"})),
+            Some(i64::MIN / 2)
+        );
         // Argo CD's own annotation replaces Helm's: a Sync hook runs with the other objects
         assert_eq!(
             hook(json!({"helm.sh/hook": "post-install", "argocd.argoproj.io/hook": "Sync"})),

@@ -21,17 +21,27 @@ pub fn check(system: &System, endpoints: &[SiteEndpoint]) -> Vec<Finding> {
             .find(|(_, a)| a.name == e.component)
             .or_else(|| {
                 system.apps.iter().enumerate().find(|(_, a)| {
-                    a.namespace == e.namespace && e.gateway.as_deref().is_some_and(|g| a.name.ends_with(g))
+                    a.namespace == e.namespace
+                        && e.gateway.as_deref().is_some_and(|g| a.name.ends_with(g))
                 })
             })
-            .or_else(|| system.apps.iter().enumerate().find(|(_, a)| a.namespace == e.namespace));
+            .or_else(|| {
+                system
+                    .apps
+                    .iter()
+                    .enumerate()
+                    .find(|(_, a)| a.namespace == e.namespace)
+            });
         let Some((index, app)) = app else {
             continue;
         };
         if system.unrendered.contains(&index) {
             continue;
         }
-        let here = End::new(&app.file, format!("`{}` declares endpoint `{}`", e.component, e.endpoint));
+        let here = End::new(
+            &app.file,
+            format!("`{}` declares endpoint `{}`", e.component, e.endpoint),
+        );
         let Some(service) = system.find("Service", &e.namespace, &e.service) else {
             findings.push(Finding::new(
                 Contract::Address,
