@@ -23,6 +23,7 @@ mod pod;
 mod quarantine;
 mod routing;
 pub mod secrets;
+pub mod wazuh;
 mod wiring;
 mod workload;
 

@@ -28,6 +28,7 @@ pub fn page(catalog: &Catalog) -> String {
         let (source, version) = match &c.source {
             Some(ChartSource::Helm { chart, .. }) => (format!("Helm chart `{chart}`"), c.version()),
             Some(ChartSource::Git { path, .. }) => (format!("git `{path}`"), c.version()),
+            Some(ChartSource::Manifests { .. }) => ("written by labc".to_string(), c.version()),
             None => ("installed by another component".to_string(), None),
         };
         let _ = writeln!(
@@ -68,6 +69,13 @@ fn component(text: &mut String, c: &Component) {
             revision,
         }) => {
             let _ = writeln!(text, "| source | `{path}` at `{revision}` in <{url}> |");
+        }
+        Some(ChartSource::Manifests { upstream, revision }) => {
+            let _ = writeln!(
+                text,
+                "| source | written by labc into `platform/{}/`, from <{upstream}> at `{revision}` |",
+                c.name
+            );
         }
         None => {
             let _ = writeln!(text, "| source | none: another component installs it |");
