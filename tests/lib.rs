@@ -24,3 +24,4 @@ mod secrets;
 mod sources;
 mod talon;
 mod tutorial;
+mod wazuh;

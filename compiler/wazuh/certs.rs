@@ -178,3 +178,128 @@ pub fn generate(
     }
     out
 }
+
+/// Reading back what `generate` wrote, with the independent parser (`x509-parser`) and
+/// `rsa`'s verifier: for the unit tests here and the sealing test of `tests/wazuh.rs`.
+#[doc(hidden)]
+pub mod tests_support {
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+    use rsa::signature::Verifier;
+    use rsa::{RsaPrivateKey, RsaPublicKey};
+    use sha2::Sha256;
+    use x509_parser::prelude::*;
+
+    /// A certificate's DER.
+    pub struct Parsed(pub Vec<u8>);
+
+    pub fn parse(pem_bytes: &[u8]) -> Parsed {
+        let (_, pem) = x509_parser::pem::parse_x509_pem(pem_bytes).expect("a PEM certificate");
+        pem.parse_x509().expect("an X.509 certificate");
+        Parsed(pem.contents)
+    }
+
+    fn cert(p: &Parsed) -> X509Certificate<'_> {
+        X509Certificate::from_der(&p.0).expect("DER").1
+    }
+
+    fn public(c: &X509Certificate) -> RsaPublicKey {
+        RsaPublicKey::from_public_key_der(c.public_key().raw).expect("an RSA key")
+    }
+
+    /// Panics unless `leaf` is a non-CA certificate signed by `ca` (itself a self-signed CA)
+    /// for the key `key_pem` (PKCS#8), within its validity.
+    pub fn check_leaf(ca: &Parsed, leaf: &[u8], key_pem: &[u8]) {
+        let ca = cert(ca);
+        assert!(ca.is_ca(), "the CA says it is one");
+        let ca_key = public(&ca);
+        let verify = |c: &X509Certificate, key: &RsaPublicKey| {
+            let signature = Signature::try_from(c.signature_value.data.as_ref()).expect("sig");
+            VerifyingKey::<Sha256>::new(key.clone())
+                .verify(c.tbs_certificate.as_ref(), &signature)
+                .expect("the signature verifies")
+        };
+        verify(&ca, &ca_key);
+        let leaf = parse(leaf);
+        let leaf = cert(&leaf);
+        assert!(!leaf.is_ca());
+        assert_eq!(leaf.issuer(), ca.subject());
+        verify(&leaf, &ca_key);
+        let key = RsaPrivateKey::from_pkcs8_pem(std::str::from_utf8(key_pem).expect("PEM"))
+            .expect("a PKCS#8 RSA key");
+        assert_eq!(
+            key.to_public_key(),
+            public(&leaf),
+            "the key is the certificate's"
+        );
+        assert!(leaf.validity().is_valid(), "valid now");
+    }
+
+    /// The subject as OpenSearch prints it, and the DNS names of a certificate.
+    pub fn subject_and_names(p: &Parsed) -> (String, Vec<String>) {
+        let c = cert(p);
+        let names = c
+            .subject_alternative_name()
+            .ok()
+            .flatten()
+            .map(|san| {
+                san.value
+                    .general_names
+                    .iter()
+                    .filter_map(|n| match n {
+                        GeneralName::DNSName(d) => Some(d.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // RFC 2253 order: last RDN first
+        let mut rdns: Vec<String> = c
+            .subject()
+            .iter_rdn()
+            .flat_map(|r| r.iter())
+            .map(|a| {
+                let short = match a.attr_type().to_id_string().as_str() {
+                    "2.5.4.3" => "CN",
+                    "2.5.4.10" => "O",
+                    other => panic!("unexpected attribute {other}"),
+                };
+                format!("{short}={}", a.as_str().expect("UTF-8"))
+            })
+            .collect();
+        rdns.reverse();
+        (rdns.join(","), names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::{check_leaf, parse, subject_and_names};
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn every_role_is_signed_by_the_ca_and_the_indexer_answers_to_its_service_names() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let out = generate("homelab", "wazuh", now, &mut rng);
+        let ca = parse(&out["root-ca.pem"]);
+        for role in super::super::CERT_ROLES {
+            check_leaf(
+                &ca,
+                &out[&format!("{role}.pem")],
+                &out[&format!("{role}-key.pem")],
+            );
+        }
+        let (subject, names) = subject_and_names(&parse(&out["node.pem"]));
+        // opensearch.yml's nodes_dn and admin_dn are made with the same function
+        assert_eq!(subject, dn("node", "homelab"));
+        assert_eq!(subject, "CN=indexer,O=homelab");
+        assert!(names.contains(&"indexer.wazuh.svc.cluster.local".to_string()));
+        let (admin, _) = subject_and_names(&parse(&out["admin.pem"]));
+        assert_eq!(admin, dn("admin", "homelab"));
+    }
+}
