@@ -419,3 +419,30 @@ fn labc_seal_makes_the_wazuh_material_keeps_it_and_rotates_it_when_asked() {
         );
     }
 }
+
+#[test]
+fn the_capacity_check_counts_wazuh_pods() {
+    let seed = std::fs::read_to_string(root().join("site.kdl")).unwrap();
+    // three 2 GiB workers: the blog fits on two of them, the blog and Wazuh's 3.5 GiB do not
+    let small = seed.replace("memory=\"16Gi\"", "memory=\"2Gi\"");
+    let without = small
+        .replace(
+            "outputs loki discord wazuh talon",
+            "outputs loki discord talon",
+        )
+        .replace(
+            "layer siem {\n    wazuh {\n        sources falco k8s-audit syslog\n    }\n}\n",
+            "",
+        );
+    assert!(!without.contains("wazuh"));
+    let codes = |text: &str| match labc::compile("site.kdl", text.as_bytes(), &catalog()) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .iter()
+            .filter(|e| !e.error.is_warning())
+            .filter_map(|e| miette::Diagnostic::code(&e.error).map(|c| c.to_string()))
+            .collect(),
+    };
+    assert_eq!(codes(&without), Vec::<String>::new());
+    assert_eq!(codes(&small), ["labc::capacity::node_failure"]);
+}

@@ -94,6 +94,19 @@ pub const ROLES: &[Role] = &[
     },
 ];
 
+/// What all of Wazuh's pods request together, in thousandths (of a core, or of a byte), for
+/// the capacity check.
+pub fn requested_milli(memory: bool) -> u128 {
+    ROLES
+        .iter()
+        .map(|r| {
+            let q = if memory { r.memory } else { r.cpu };
+            let q = crate::model::value::Quantity::parse(q).expect("the table's quantities parse");
+            q.milli() * u128::from(r.replicas)
+        })
+        .sum()
+}
+
 pub fn role(name: &str) -> Role {
     *ROLES.iter().find(|r| r.name == name).expect("a Wazuh role")
 }
