@@ -446,3 +446,13 @@ fn the_capacity_check_counts_wazuh_pods() {
     assert_eq!(codes(&without), Vec::<String>::new());
     assert_eq!(codes(&small), ["labc::capacity::node_failure"]);
 }
+
+#[test]
+fn every_node_raises_vm_max_map_count_for_the_indexer() {
+    let files = seed_files();
+    for node in ["cp-1", "worker-1", "worker-2", "worker-3"] {
+        let script =
+            String::from_utf8_lossy(&files[&format!("nodes/{node}/provision.sh")]).into_owned();
+        assert!(script.contains("vm.max_map_count = 262144"), "{node}");
+    }
+}

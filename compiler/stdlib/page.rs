@@ -127,6 +127,10 @@ fn component(text: &mut String, c: &Component) {
         let _ = writeln!(text, "| sync options | {} |", words(&c.sync_options));
     }
     let _ = writeln!(text, "| defined in | `{}` |", c.file);
+    if c.name == crate::wazuh::COMPONENT && matches!(c.source, Some(ChartSource::Manifests { .. }))
+    {
+        text.push_str(crate::wazuh::NOTES);
+    }
     if let Some(caveat) = &c.caveat {
         // a warning on every site that uses it (`labc::component::caveat`)
         let _ = writeln!(text, "| before it runs | {} |", caveat.replace('|', "\\|"));

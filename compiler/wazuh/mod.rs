@@ -10,6 +10,9 @@ pub mod generate;
 use crate::model::value::Name;
 use crate::model::{SecretScope, Site, Spanned};
 
+/// Why labc writes Wazuh's objects and how they differ from upstream, for docs/components.md.
+pub const NOTES: &str = include_str!("../../stdlib/wazuh/README.md");
+
 /// The component's name in the stdlib.
 pub const COMPONENT: &str = "wazuh";
 /// The Secret holding the CA and one certificate per role.

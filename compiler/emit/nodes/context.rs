@@ -100,6 +100,11 @@ impl NodeContext {
             // traffic of Cilium's per-pod interfaces
             sysctls.push(("net.ipv4.conf.lxc*.rp_filter", "0"));
         }
+        if site.has_component(crate::wazuh::COMPONENT) {
+            // the Wazuh indexer (OpenSearch) refuses to start below it; upstream sets it from a
+            // privileged init container, which labc does not write
+            sysctls.push(("vm.max_map_count", "262144"));
+        }
         let mut taints: Vec<TaintContext> = node
             .taints
             .iter()
