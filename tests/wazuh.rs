@@ -456,3 +456,116 @@ fn every_node_raises_vm_max_map_count_for_the_indexer() {
         assert!(script.contains("vm.max_map_count = 262144"), "{node}");
     }
 }
+
+/// Whether the CiliumNetworkPolicies of `namespace` let `from` (a namespace's pods, or the
+/// nodes) reach every pod of it on `port`: with no policy there, anything goes; with one, a
+/// policy selecting the pods must list the peer and the port (or every port).
+fn cilium_admits(objects: &[Value], namespace: &str, from: Option<&str>, port: u16) -> bool {
+    let policies: Vec<&Value> = objects
+        .iter()
+        .filter(|o| o["kind"] == "CiliumNetworkPolicy" && o["metadata"]["namespace"] == namespace)
+        .collect();
+    if policies.is_empty() {
+        return true;
+    }
+    policies.iter().any(|p| {
+        let spec = &p["spec"];
+        // only a policy selecting every pod of the namespace decides for all of them here
+        assert!(spec["endpointSelector"]["matchLabels"]
+            .as_mapping()
+            .unwrap()
+            .is_empty());
+        spec["ingress"].as_sequence().unwrap().iter().any(|rule| {
+            let peer = match from {
+                Some(ns) => rule["fromEndpoints"].as_sequence().is_some_and(|eps| {
+                    eps.iter().any(|e| {
+                        e["matchLabels"]["k8s:io.kubernetes.pod.namespace"] == ns
+                            && e["matchLabels"].as_mapping().unwrap().len() == 1
+                    })
+                }),
+                None => rule["fromEntities"].as_sequence().is_some_and(|e| {
+                    e.iter().any(|x| x == "host") && e.iter().any(|x| x == "remote-node")
+                }),
+            };
+            let ports =
+                match rule["toPorts"].as_sequence() {
+                    None => true,
+                    Some(list) => list.iter().any(|pr| {
+                        pr["ports"].as_sequence().unwrap().iter().any(|p| {
+                            p["port"] == port.to_string().as_str() && p["protocol"] == "TCP"
+                        })
+                    }),
+                };
+            peer && ports
+        })
+    })
+}
+
+#[test]
+fn the_three_sources_are_flows_the_policies_let_through_and_nothing_else_reaches_wazuh() {
+    let files = seed_files();
+    let objects: Vec<Value> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".yaml") && !p.starts_with("nodes/"))
+        .map(|(_, b)| yaml(b))
+        .collect();
+    // `labc flows` lists the three sources
+    let table = String::from_utf8(crate::support::labc(&["flows"], &root()).stdout).unwrap();
+    for (from, why) in [
+        ("namespace falco", "siem: falco events"),
+        ("nodes", "siem: kubernetes audit log"),
+        ("nodes", "siem: node syslog"),
+    ] {
+        assert!(
+            table.lines().any(|l| l.contains(from)
+                && l.contains("namespace wazuh")
+                && l.contains(" 514 ")
+                && l.ends_with(why)),
+            "no flow {from} -> wazuh:514 ({why}) in\n{table}"
+        );
+    }
+    // Falcosidekick's side: no policy in its namespace holds its egress back (the nodes' side
+    // is their host network, which no labc policy selects)
+    assert!(!objects.iter().any(|o| o["kind"]
+        .as_str()
+        .is_some_and(|k| k.contains("NetworkPolicy"))
+        && o["metadata"]["namespace"] == "falco"));
+    assert!(!objects
+        .iter()
+        .any(|o| o["kind"] == "CiliumClusterwideNetworkPolicy"));
+    // Wazuh's side: its namespace's ingress lets exactly the sources in on 514
+    assert!(objects
+        .iter()
+        .any(|o| o["kind"] == "CiliumNetworkPolicy" && o["metadata"]["namespace"] == "wazuh"));
+    assert!(cilium_admits(&objects, "wazuh", Some("falco"), 514));
+    assert!(cilium_admits(&objects, "wazuh", None, 514));
+    assert!(
+        !cilium_admits(&objects, "wazuh", Some("falco"), 9200),
+        "the indexer is not a source's business"
+    );
+    assert!(
+        !cilium_admits(&objects, "wazuh", Some("blog"), 514),
+        "the blog is no source"
+    );
+    assert!(!cilium_admits(&objects, "wazuh", None, 55000));
+    // Istio: neither end is in the mesh (no sidecar, so no mTLS to speak and no
+    // AuthorizationPolicy that could refuse the plain TCP syslog)
+    for app in ["falcosidekick", "wazuh"] {
+        let a = yaml(&files[&format!("argocd/application-{app}.yaml")]);
+        let labels = &a["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"];
+        assert!(
+            labels["istio-injection"].is_null() && labels["istio.io/rev"].is_null(),
+            "{app}"
+        );
+    }
+    for o in objects
+        .iter()
+        .filter(|o| o["kind"] == "AuthorizationPolicy")
+    {
+        let ns = o["metadata"]["namespace"].as_str().unwrap();
+        assert!(
+            !["falco", "wazuh", "istio-system"].contains(&ns),
+            "{ns} has an AuthorizationPolicy"
+        );
+    }
+}
