@@ -284,6 +284,10 @@ fn context(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> 
         json!({"manager": "2Gi", "indexer": "20Gi"}),
     );
     obj.insert("heap".into(), json!("1g"));
+    obj.insert(
+        "syslog_ip".into(),
+        json!(facts::syslog_address(site).map(|ip| ip.to_string())),
+    );
     out
 }
 

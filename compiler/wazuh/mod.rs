@@ -158,6 +158,30 @@ pub fn implied_secrets(site: &Site, catalog: &crate::stdlib::Catalog) -> Vec<cra
     .collect()
 }
 
+/// Where in the services network the workers' Service sits: a fixed ClusterIP, because the
+/// nodes' rsyslog and the API server's audit log cannot resolve cluster DNS names. Kubernetes
+/// keeps the first 16 addresses or more of the range (its "static band") for addresses chosen
+/// like this one, and kubeadm gives `.1` to `kubernetes` and `.10` to kube-dns.
+const SYSLOG_OFFSET: u128 = 14;
+
+/// The workers' fixed ClusterIP, when the services network holds it.
+pub fn syslog_address(site: &Site) -> Option<std::net::IpAddr> {
+    site.settings.network.services.value.host(SYSLOG_OFFSET)
+}
+
+/// The `sources` the site gives `wazuh`, if it has the component.
+pub fn sources(site: &Site) -> Option<Vec<String>> {
+    let used = site
+        .layers
+        .iter()
+        .flat_map(|l| &l.components)
+        .find(|c| c.name.as_str() == COMPONENT)?;
+    Some(match used.settings.get("sources").map(|s| &s.value) {
+        Some(crate::model::SettingValue::List(items)) => items.clone(),
+        _ => Vec::new(),
+    })
+}
+
 /// Is this secret one labc makes the values of?
 pub fn is_generated(name: &str) -> bool {
     name == CERTS || name == CREDENTIALS

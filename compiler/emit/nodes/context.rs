@@ -39,6 +39,20 @@ pub struct NodeContext {
     pub nics: Vec<String>,
     pub node_labels: Option<String>,
     pub taints: Vec<TaintContext>,
+    /// What the node sends to Wazuh, with Wazuh in the site.
+    pub siem: Option<SiemContext>,
+}
+
+#[derive(Serialize)]
+pub struct SiemContext {
+    /// The workers' fixed ClusterIP and syslog port (`crate::wazuh`).
+    pub address: String,
+    pub port: u16,
+    /// The node's own syslog (`sources` has `syslog`).
+    pub syslog: bool,
+    /// A control-plane node with `k8s-audit`: the API server writes the audit log, and rsyslog
+    /// ships it.
+    pub audit: bool,
 }
 
 #[derive(Serialize)]
@@ -133,7 +147,19 @@ impl NodeContext {
                 .collect();
             yaml(&joined.join(","))
         });
+        let siem = crate::wazuh::sources(site).and_then(|sources| {
+            let has = |s: &str| sources.iter().any(|x| x == s);
+            let audit = control_plane && has("k8s-audit");
+            (audit || has("syslog")).then_some(())?;
+            Some(SiemContext {
+                address: crate::wazuh::syslog_address(site)?.to_string(),
+                port: crate::wazuh::SYSLOG_PORT,
+                syslog: has("syslog"),
+                audit,
+            })
+        });
         NodeContext {
+            siem,
             site: settings.name.to_string(),
             node: node.name.to_string(),
             role: match node.role {
