@@ -569,3 +569,183 @@ fn the_three_sources_are_flows_the_policies_let_through_and_nothing_else_reaches
         );
     }
 }
+
+/// The text between `put_file PATH …<<'EOF'` and `EOF` in a provisioning script.
+fn put_file<'s>(script: &'s str, path: &str) -> &'s str {
+    let start = script
+        .find(&format!("put_file {path} "))
+        .unwrap_or_else(|| panic!("the script writes no {path}"));
+    let body = &script[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    &body[..body.find("\nEOF\n").unwrap()]
+}
+
+/// The rsyslog forwarding action of a node: (selector, target, port, protocol).
+fn forward(conf: &str) -> (String, String, u16, String) {
+    let line = conf
+        .lines()
+        .find(|l| l.contains("type=\"omfwd\""))
+        .expect("an omfwd action");
+    let attr = |name: &str| {
+        let at = line.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        line[at..].split('"').next().unwrap().to_string()
+    };
+    let selector = line.split(' ').next().unwrap().to_string();
+    (
+        selector,
+        attr("target"),
+        attr("port").parse().unwrap(),
+        attr("protocol"),
+    )
+}
+
+/// The Service whose fixed ClusterIP is `ip`, and the `<remote>`s of the pods behind `port`.
+fn listener_at(
+    objects: &[Value],
+    ip: &str,
+    port: u16,
+) -> Vec<(String, String, String, Vec<String>)> {
+    let svc = objects
+        .iter()
+        .find(|o| o["kind"] == "Service" && o["spec"]["clusterIP"] == ip)
+        .unwrap_or_else(|| panic!("no Service at {ip}"));
+    let target = svc["spec"]["ports"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|p| p["port"] == port)
+        .unwrap_or_else(|| panic!("{ip} does not expose {port}"))["targetPort"]
+        .as_u64()
+        .unwrap();
+    let selector = svc["spec"]["selector"].as_mapping().unwrap();
+    let pod = objects
+        .iter()
+        .find(|o| {
+            o["kind"] == "StatefulSet"
+                && selector.iter().all(|(k, v)| {
+                    &o["spec"]["template"]["metadata"]["labels"][k.as_str().unwrap()] == v
+                })
+        })
+        .expect("a workload behind the Service");
+    let conf_name = pod["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|m| m["mountPath"] == "/wazuh-config-mount/etc/ossec.conf")
+        .unwrap()["subPath"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let conf = find(objects, "ConfigMap", "wazuh-conf")["data"][conf_name.as_str()]
+        .as_str()
+        .unwrap()
+        .to_string();
+    remotes(&conf)
+        .into_iter()
+        .filter(|r| r.1 == target.to_string())
+        .collect()
+}
+
+#[test]
+fn the_audit_log_goes_from_the_api_server_through_rsyslog_to_a_wazuh_listener() {
+    let (files, _, objects) = wazuh();
+    let text = |p: &str| String::from_utf8(files[p].clone()).unwrap();
+    // the API server's flags and the volumes that bring the host's files into its pod
+    let kubeadm = text("nodes/cp-1/kubeadm.yaml");
+    let cluster: Value = kubeadm
+        .split("\n---\n")
+        .map(|d| serde_yaml::from_str::<Value>(d).unwrap())
+        .find(|d| d["kind"] == "ClusterConfiguration")
+        .unwrap();
+    let api = &cluster["apiServer"];
+    let arg = |name: &str| -> String {
+        api["extraArgs"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no --{name}"))["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // the path inside the pod, back to the host through the volume that holds it
+    let on_host = |inside: &str| -> String {
+        api["extraVolumes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find_map(|v| {
+                let mount = v["mountPath"].as_str()?;
+                let rest = inside.strip_prefix(mount)?;
+                Some(format!("{}{rest}", v["hostPath"].as_str()?))
+            })
+            .unwrap_or_else(|| panic!("{inside} is in no volume of the API server"))
+    };
+    let policy_path = on_host(&arg("audit-policy-file"));
+    let log_path = on_host(&arg("audit-log-path"));
+    for rotation in [
+        "audit-log-maxsize",
+        "audit-log-maxbackup",
+        "audit-log-maxage",
+    ] {
+        assert!(arg(rotation).parse::<u32>().unwrap() > 0, "{rotation}");
+    }
+    // the provisioning script writes that policy, and it never logs a Secret's body
+    let script = text("nodes/cp-1/provision.sh");
+    let policy: Value = serde_yaml::from_str(put_file(&script, &policy_path)).unwrap();
+    assert_eq!(policy["apiVersion"], "audit.k8s.io/v1");
+    assert_eq!(policy["kind"], "Policy");
+    let first_for_secrets = policy["rules"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["resources"].as_sequence().is_none_or(|rs| {
+                rs.iter().any(|g| {
+                    g["group"] == ""
+                        && g["resources"]
+                            .as_sequence()
+                            .is_none_or(|n| n.iter().any(|x| x == "secrets"))
+                })
+            }) && r["nonResourceURLs"].is_null()
+                && r["userGroups"].is_null()
+                && r["users"].is_null()
+        })
+        .unwrap();
+    assert_eq!(first_for_secrets["level"], "Metadata");
+    // rsyslog reads that log and sends it to a Service whose pods listen for syslog on TCP
+    let conf = put_file(&script, "/etc/rsyslog.d/60-labc-wazuh.conf");
+    assert!(conf.contains(&format!("File=\"{log_path}\"")), "{conf}");
+    let (_, target, port, protocol) = forward(conf);
+    assert_eq!(protocol, "tcp");
+    let listening = listener_at(&objects, &target, port);
+    assert!(
+        listening.iter().any(|r| r.0 == "syslog"
+            && r.2 == "tcp"
+            && r.3.contains(&"192.168.0.0/24".to_string())),
+        "{listening:?}"
+    );
+    // the fixed address is inside the services network, in the band kept for chosen addresses
+    assert_eq!(target, "10.96.0.14");
+}
+
+#[test]
+fn every_node_forwards_its_syslog_to_the_same_listener() {
+    let (files, _, objects) = wazuh();
+    for node in ["cp-1", "worker-1", "worker-2", "worker-3"] {
+        let script =
+            String::from_utf8(files[&format!("nodes/{node}/provision.sh")].clone()).unwrap();
+        let conf = put_file(&script, "/etc/rsyslog.d/60-labc-wazuh.conf");
+        let (selector, target, port, protocol) = forward(conf);
+        assert_eq!(selector, "*.*", "{node} forwards all of its syslog");
+        assert_eq!(protocol, "tcp");
+        let listening = listener_at(&objects, &target, port);
+        assert!(
+            listening.iter().any(|r| r.0 == "syslog" && r.2 == "tcp"),
+            "{node}"
+        );
+        // only control planes run an API server, so only they ship an audit log
+        assert_eq!(conf.contains("imfile"), node == "cp-1", "{node}");
+    }
+}
