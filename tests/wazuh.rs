@@ -418,6 +418,16 @@ fn labc_seal_makes_the_wazuh_material_keeps_it_and_rotates_it_when_asked() {
             "{path}"
         );
     }
+    // and syncs them before the Wazuh pods that mount them
+    let wave = |app: &str| -> i64 {
+        yaml(&files[&format!("argocd/application-{app}.yaml")])["metadata"]["annotations"]
+            ["argocd.argoproj.io/sync-wave"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(wave("homelab-platform-secrets") < wave("wazuh"));
 }
 
 #[test]
