@@ -284,6 +284,17 @@ pub fn namespace_ingress(
         },
     };
     files.object(object_path(folder, "CiliumNetworkPolicy", name), &policy);
+    // the standard policy beside it (see default_deny.rs): ingress only, so that it denies no
+    // egress the Cilium policy leaves open
+    let standard = k8s_openapi::api::networking::v1::NetworkPolicy {
+        metadata: policy.metadata.clone(),
+        spec: Some(k8s_openapi::api::networking::v1::NetworkPolicySpec {
+            pod_selector: Some(Default::default()),
+            policy_types: Some(vec!["Ingress".into()]),
+            ..Default::default()
+        }),
+    };
+    files.object(object_path(folder, "NetworkPolicy", name), &standard);
 }
 
 type Index<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Flow>>>;

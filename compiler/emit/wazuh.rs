@@ -155,6 +155,91 @@ fn hash(parts: &[&str]) -> String {
         .collect()
 }
 
+/// checkov's skips for what the upstream images need, each with its reason, in checkov's own
+/// annotation (as a site's `exception`s are for its apps; docs/hardening.md).
+fn checkov() -> Value {
+    const DIGEST: (&str, &str) = (
+        "CKV_K8S_43",
+        "the Wazuh release's tag, pinned in stdlib/components/wazuh.kdl",
+    );
+    const ENV_SECRETS: (&str, &str) = (
+        "CKV_K8S_35",
+        "the Wazuh images read their passwords from the environment only",
+    );
+    let manager: &[(&str, &str)] = &[
+        DIGEST,
+        ENV_SECRETS,
+        (
+            "CKV_K8S_20",
+            "the manager's init (s6-overlay) starts as root and switches users",
+        ),
+        (
+            "CKV_K8S_22",
+            "the manager's entrypoint writes its configuration into /var/ossec and /etc",
+        ),
+        (
+            "CKV_K8S_23",
+            "the manager starts as root and its daemons drop to the wazuh user",
+        ),
+        (
+            "CKV_K8S_25",
+            "the manager's daemons chroot (SYS_CHROOT, as upstream)",
+        ),
+        (
+            "CKV_K8S_37",
+            "the manager's daemons chroot (SYS_CHROOT, as upstream)",
+        ),
+        (
+            "CKV_K8S_40",
+            "the manager starts as root and its daemons drop to the wazuh user",
+        ),
+    ];
+    let indexer: &[(&str, &str)] = &[
+        DIGEST,
+        ENV_SECRETS,
+        (
+            "CKV_K8S_22",
+            "the indexer writes its keystore and security files under its config folder",
+        ),
+        ("CKV_K8S_40", "uid 1000 owns the indexer image's files"),
+    ];
+    let dashboard: &[(&str, &str)] = &[
+        DIGEST,
+        ENV_SECRETS,
+        (
+            "CKV_K8S_22",
+            "the dashboard's entrypoint writes wazuh.yml into its data folder",
+        ),
+        (
+            "CKV_K8S_23",
+            "runs as the image's own non-root user, named, which runAsNonRoot cannot verify",
+        ),
+        (
+            "CKV_K8S_40",
+            "runs as the image's own user, which owns its files",
+        ),
+    ];
+    let annotate = |skips: &[(&str, &str)]| -> Value {
+        skips
+            .iter()
+            .enumerate()
+            .map(|(n, (check, why))| {
+                (
+                    format!("checkov.io/skip{}", n + 1),
+                    json!(format!("{check}={why}")),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    json!({
+        "master": annotate(manager),
+        "worker": annotate(manager),
+        "indexer": annotate(indexer),
+        "dashboard": annotate(dashboard),
+    })
+}
+
 /// The whole context of the templates, for one site.
 fn context(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> Value {
     let version = def.version().unwrap_or_default().trim_start_matches('v');
@@ -284,6 +369,7 @@ fn context(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> 
         json!({"manager": "2Gi", "indexer": "20Gi"}),
     );
     obj.insert("heap".into(), json!("1g"));
+    obj.insert("checkov".into(), checkov());
     obj.insert(
         "syslog_ip".into(),
         json!(facts::syslog_address(site).map(|ip| ip.to_string())),
