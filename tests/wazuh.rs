@@ -558,6 +558,22 @@ fn the_three_sources_are_flows_the_policies_let_through_and_nothing_else_reaches
         "the blog is no source"
     );
     assert!(!cilium_admits(&objects, "wazuh", None, 55000));
+    // the standard policy beside it denies ingress only: under Cilium allows are a union, so an
+    // `Egress` type here would cut Wazuh's own traffic (DNS, the indexer) that no rule allows
+    let standard = objects
+        .iter()
+        .find(|o| o["kind"] == "NetworkPolicy" && o["metadata"]["namespace"] == "wazuh")
+        .expect("a NetworkPolicy in wazuh");
+    assert_eq!(
+        standard["spec"]["policyTypes"],
+        serde_yaml::from_str::<Value>("[Ingress]").unwrap()
+    );
+    assert!(standard["spec"]["podSelector"]
+        .as_mapping()
+        .unwrap()
+        .is_empty());
+    let cilium = find(&objects, "CiliumNetworkPolicy", "wazuh");
+    assert_eq!(cilium["spec"]["enableDefaultDeny"]["egress"], false);
     // Istio: neither end is in the mesh (no sidecar, so no mTLS to speak and no
     // AuthorizationPolicy that could refuse the plain TCP syslog)
     for app in ["falcosidekick", "wazuh"] {
