@@ -775,3 +775,28 @@ fn every_node_forwards_its_syslog_to_the_same_listener() {
         assert_eq!(conf.contains("imfile"), node == "cp-1", "{node}");
     }
 }
+
+#[test]
+fn every_field_of_the_templates_is_one_kubernetes_knows() {
+    // the emitter reads each rendered document into its k8s-openapi type before writing it,
+    // and those types drop fields they do not know: a misspelt field in stdlib/wazuh/ would
+    // vanish silently. So the written object must equal the rendered document, field for field.
+    let catalog = catalog();
+    let text = std::fs::read(root().join("site.kdl")).unwrap();
+    let parsed = labc::syntax::parse("site.kdl", &text).unwrap_or_else(|_| panic!("parses"));
+    let (site, _) = labc::decode::decode(&parsed.document, &catalog);
+    let def = catalog.get("wazuh").unwrap();
+    let files = seed_files();
+    let documents = labc::emit::wazuh::documents(&site, &catalog, def, "wazuh");
+    assert_eq!(documents.len(), 13);
+    for doc in documents {
+        let rendered: Value = serde_yaml::from_str(&doc).unwrap();
+        let path = format!(
+            "platform/wazuh/{}-{}.yaml",
+            rendered["kind"].as_str().unwrap().to_lowercase(),
+            rendered["metadata"]["name"].as_str().unwrap()
+        );
+        let written = yaml(&files[&path]);
+        assert_eq!(written, rendered, "{path} lost or changed a field");
+    }
+}
