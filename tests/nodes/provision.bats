@@ -173,3 +173,11 @@ mutations() {
   [[ "$output" != *"audit"* ]]
   [ -z "$(mutations)" ]
 }
+
+@test "with Wazuh: an rsyslog that drops root is warned about, since it cannot read the audit log" {
+  mkdir -p "$LABC_ROOT/etc"
+  printf '$PrivDropToUser syslog\n' >"$LABC_ROOT/etc/rsyslog.conf"
+  run provision cp-1 --dry-run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: rsyslog drops root"* ]]
+}
