@@ -398,6 +398,10 @@ if [ -d "$ROOT/var/log/kubernetes/audit" ]; then
 else
   change "create /var/log/kubernetes/audit" mkdir -p -m 0700 "$ROOT/var/log/kubernetes/audit"
 fi
+# Ubuntu's rsyslog drops root for user syslog, which cannot read the API server's 0600 log
+if grep -qs '^[$]PrivDropToUser' "$ROOT/etc/rsyslog.conf"; then
+  warn "rsyslog drops root (\$PrivDropToUser in /etc/rsyslog.conf), so it cannot read the audit log; remove that line to ship it"
+fi
 ensure_packages rsyslog
 # the workers' fixed ClusterIP: no cluster DNS on the host. Until Wazuh answers, rsyslog keeps
 # the messages in a disk-assisted queue and retries for ever.
