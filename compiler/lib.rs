@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod sources;
 pub mod stdlib;
 pub mod syntax;
+pub mod wazuh;
 pub mod yaml;
 
 pub use compile::{compile, compile_parsed, compile_with_sealed, Compiled};

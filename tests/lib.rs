@@ -30,3 +30,4 @@ mod sources;
 mod stray;
 mod talon;
 mod tutorial;
+mod wazuh;
