@@ -23,6 +23,7 @@ pub mod sources;
 pub mod stdlib;
 pub mod syntax;
 pub mod verify;
+pub mod wazuh;
 pub mod yaml;
 
 pub use compile::{compile, compile_parsed, compile_with_sealed, Compiled};

@@ -24,6 +24,10 @@ pub struct SealArgs {
     /// instead of stdin, where one secret's values are a YAML mapping `key: value`
     #[arg(long)]
     pub env: bool,
+    /// Make new values for the secrets labc generates (Wazuh's certificates and passwords);
+    /// without it, a generated secret that is already sealed is kept as it is
+    #[arg(long)]
+    pub rotate: bool,
 }
 
 /// Why sealing stopped: diagnostics into `site.kdl`, or a plain message.
@@ -249,7 +253,11 @@ pub fn run(args: &SealArgs, catalog: &crate::stdlib::Catalog) -> Result<(), Fail
     if !problems.is_empty() {
         return Err(Failure::Diagnostics(problems));
     }
-    let stdin: BTreeMap<String, String> = if args.env {
+    // the secrets labc makes the values of are never read from stdin or the environment
+    let (generated, names): (Vec<String>, Vec<String>) = names
+        .into_iter()
+        .partition(|n| crate::wazuh::is_generated(n));
+    let stdin: BTreeMap<String, String> = if args.env || names.is_empty() {
         BTreeMap::new()
     } else {
         if names.len() != 1 {
@@ -275,6 +283,16 @@ pub fn run(args: &SealArgs, catalog: &crate::stdlib::Catalog) -> Result<(), Fail
     for name in &names {
         let values = values(&site, name, args.env, &stdin, &file, &mut problems);
         planned.push((name, values));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for name in &generated {
+        if let Some(values) =
+            crate::wazuh::generate::planned(&site, name, &site_dir, args.rotate, now)
+        {
+            planned.push((name, values));
+        }
     }
     if !problems.is_empty() {
         return Err(Failure::Diagnostics(problems));

@@ -138,7 +138,19 @@ fn databases_create_the_user_and_database_their_apps_log_in_as() {
         let compiled = labc::compile("site.kdl", &bytes, &catalog())
             .unwrap_or_else(|e| panic!("{}", labc::cli::render_plain(e)));
         let objects = api_objects(compiled.files.as_map());
-        for set in objects.iter().filter(|o| o["kind"] == "StatefulSet") {
+        // the site's databases, in their folders of apps/ (Wazuh's StatefulSets are platform)
+        let databases: Vec<&str> = compiled
+            .files
+            .as_map()
+            .keys()
+            .filter(|p| p.starts_with("apps/"))
+            .filter_map(|p| p.rsplit_once("/statefulset-")?.1.strip_suffix(".yaml"))
+            .collect();
+        let is_database = |o: &&serde_yaml::Value| {
+            o["kind"] == "StatefulSet"
+                && databases.contains(&o["metadata"]["name"].as_str().unwrap_or_default())
+        };
+        for set in objects.iter().filter(is_database) {
             let ns = set["metadata"]["namespace"].as_str().unwrap();
             let what = format!(
                 "{}: StatefulSet {ns}/{}",

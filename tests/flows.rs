@@ -54,6 +54,11 @@ impl Out {
             }
             let ns = str_of(&o["metadata"]["namespace"]);
             let template = &o["spec"]["template"];
+            // the site's apps and databases; a platform component's pods (Wazuh's, written by
+            // labc too) carry no `app.kubernetes.io/name` and get no labc policy
+            if template["metadata"]["labels"]["app.kubernetes.io/name"].is_null() {
+                continue;
+            }
             let mut labels: BTreeMap<String, String> = template["metadata"]["labels"]
                 .as_mapping()
                 .unwrap()

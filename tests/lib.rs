@@ -31,3 +31,4 @@ mod stray;
 mod talon;
 mod tutorial;
 mod verify;
+mod wazuh;

@@ -85,7 +85,12 @@ fn node_failure(view: &SiteView, errors: &mut Vec<Error>) {
                     &d.resources.cpu
                 })
             }))
-            .sum();
+            .sum::<u128>()
+            + if site.has_component(crate::wazuh::COMPONENT) {
+                crate::wazuh::requested_milli(memory)
+            } else {
+                0
+            };
         let largest = schedulable
             .iter()
             .max_by_key(|n| capacity_of(n))

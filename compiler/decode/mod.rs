@@ -63,6 +63,9 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
             }),
         }
     }
+    // the Secrets labc makes for Wazuh, declared as if the site had written them
+    let implied = crate::wazuh::implied_secrets(&site, catalog);
+    site.secrets.extend(implied);
     match settings {
         Some(settings) => site.settings = settings,
         None => cx.push(Error::MissingNode {

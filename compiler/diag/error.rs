@@ -93,12 +93,13 @@ pub enum Error {
         other_span: SourceSpan,
     },
 
-    /// The site uses a component whose file says it needs work by hand before it runs, such as
-    /// Wazuh's upstream kustomize tree, which cannot sync without certificates its repository
-    /// leaves out. The build goes on: the warning is there so that nobody finds out from a
-    /// failed sync. Vendor what the caveat names and point the component at it with a
-    /// `components/<name>.kdl` of the site's own (which replaces the stdlib file, caveat
-    /// included).
+    /// The site uses a component whose file says it needs work by hand before it runs. The
+    /// build goes on: the warning is there so that nobody finds out from a failed sync. Do what
+    /// the caveat names and point the component at the result with a `components/<name>.kdl`
+    /// of the site's own (which replaces the stdlib file, caveat included).
+    ///
+    /// No example site: no stdlib component has a caveat today (Wazuh's, the last, is gone:
+    /// labc writes its objects), and a one-file fixture cannot bring its own component.
     #[error("`{component}` needs work by hand before it runs: {caveat}")]
     #[diagnostic(
         code(labc::component::caveat),

@@ -75,7 +75,7 @@ fn rule(flow: &Flow) -> Rule {
             principals: Vec::new(),
         }),
         // outside the mesh there is no identity to name; the CiliumNetworkPolicy holds the line
-        Peer::World | Peer::Fqdn { .. } | Peer::Cidr { .. } => None,
+        Peer::World | Peer::Fqdn { .. } | Peer::Cidr { .. } | Peer::Nodes => None,
     };
     let operation = Operation {
         hosts: flow.hosts.clone(),

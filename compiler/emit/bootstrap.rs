@@ -118,6 +118,19 @@ fn step(out: &mut String, instance: &Instance, values: Option<&str>) {
             let dir = format!("\"$work\"/{}/{}", quote(&instance.application), quote(path));
             (what, dir)
         }
+        // manifests labc writes itself (Wazuh's) are no Helm release: only Argo CD applies them,
+        // and no CNI or Argo CD comes so
+        ChartSource::Manifests { .. } => {
+            let _ = writeln!(
+                out,
+                "echo {} >&2",
+                quote(&format!(
+                    "{}: its manifests are applied by Argo CD, not by this script",
+                    instance.name
+                ))
+            );
+            return;
+        }
     };
     let _ = writeln!(
         out,

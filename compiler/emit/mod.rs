@@ -25,6 +25,7 @@ mod quarantine;
 mod routing;
 mod secret_place;
 pub mod secrets;
+pub mod wazuh;
 mod wiring;
 mod workload;
 
@@ -122,6 +123,18 @@ pub fn emit(
     argocd::emit(site, graph, &mut files);
     nodes::emit(site, catalog, &mut files);
     platform::emit(site, catalog, platform, graph, &mut files);
+    if cilium && site.has_component(crate::wazuh::COMPONENT) {
+        if let Some(def) = catalog.get(crate::wazuh::COMPONENT) {
+            network_policy::namespace_ingress(
+                site,
+                crate::wazuh::COMPONENT,
+                &def.namespace,
+                wazuh::FOLDER,
+                derived,
+                &mut files,
+            );
+        }
+    }
     bootstrap::emit(site, catalog, platform, &mut files);
     files
 }

@@ -20,6 +20,8 @@ type Policy = super::custom_resource::CustomResource<Spec>;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Spec {
+    // every workload's policy has egress (DNS at least); a namespace ingress policy has none
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     egress: Vec<Rule>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     egress_deny: Vec<Rule>,
@@ -193,6 +195,7 @@ fn inbound(peer: &Peer, ports: &[u16]) -> Rule {
         Peer::Namespace { name } => rule.from_endpoints.push(namespace(name)),
         Peer::World | Peer::Fqdn { .. } => rule.from_entities.push("world"),
         Peer::Cidr { cidr } => rule.from_cidr.push(cidr.clone()),
+        Peer::Nodes => rule.from_entities.extend(NODE_ENTITIES),
     }
     rule
 }
@@ -215,8 +218,83 @@ fn outbound(peer: &Peer, ports: &[u16]) -> Rule {
             match_name: host.clone(),
         }),
         Peer::Cidr { cidr } => rule.to_cidr.push(cidr.clone()),
+        Peer::Nodes => rule.to_entities.extend(NODE_ENTITIES),
     }
     rule
+}
+
+/// The cluster's nodes as Cilium names them: this pod's own node and every other one.
+const NODE_ENTITIES: [&str; 2] = ["host", "remote-node"];
+
+/// Ingress of every pod of a platform component's namespace that labc writes the objects of
+/// (Wazuh): default deny, with the namespace's own pods and exactly the flows that reach the
+/// namespace. Egress is left open (no default deny): the component's own traffic is its
+/// upstream's business, and this policy only says who may reach it.
+pub fn namespace_ingress(
+    site: &crate::model::Site,
+    name: &str,
+    ns: &str,
+    folder: &str,
+    flows: &[Flow],
+    files: &mut Files,
+) {
+    let mut ingress = vec![inbound(
+        &Peer::Namespace {
+            name: ns.to_string(),
+        },
+        &[],
+    )];
+    let mut ingress_deny = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for flow in flows
+        .iter()
+        .filter(|f| matches!(&f.to, Peer::Namespace { name } if name == ns))
+    {
+        // two sources from one peer on one port (the nodes' syslog and audit log) are one rule
+        if !seen.insert((flow.action, &flow.from, &flow.ports)) {
+            continue;
+        }
+        match flow.action {
+            Action::Allow => ingress.push(inbound(&flow.from, &flow.ports)),
+            Action::Deny if !flow.is_l7() => ingress_deny.push(inbound(&flow.from, &flow.ports)),
+            Action::Deny => {}
+        }
+    }
+    let policy = Policy {
+        api_version: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(ns.to_string()),
+            labels: Some(labels::of(name, site.settings.name.as_str())),
+            ..Default::default()
+        },
+        spec: Spec {
+            egress: Vec::new(),
+            egress_deny: Vec::new(),
+            enable_default_deny: DefaultDeny {
+                egress: false,
+                ingress: true,
+            },
+            endpoint_selector: Selector {
+                match_labels: BTreeMap::new(),
+            },
+            ingress,
+            ingress_deny,
+        },
+    };
+    files.object(object_path(folder, "CiliumNetworkPolicy", name), &policy);
+    // the standard policy beside it (see default_deny.rs): ingress only, so that it denies no
+    // egress the Cilium policy leaves open
+    let standard = k8s_openapi::api::networking::v1::NetworkPolicy {
+        metadata: policy.metadata.clone(),
+        spec: Some(k8s_openapi::api::networking::v1::NetworkPolicySpec {
+            pod_selector: Some(Default::default()),
+            policy_types: Some(vec!["Ingress".into()]),
+            ..Default::default()
+        }),
+    };
+    files.object(object_path(folder, "NetworkPolicy", name), &standard);
 }
 
 type Index<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Flow>>>;

@@ -34,7 +34,19 @@ pub fn emit(site: &Site, catalog: &Catalog, platform: &Platform, graph: &Graph, 
         namespaces.extend(def.writes_to.iter().cloned());
         for (step, instance) in instances.iter().enumerate() {
             let wave = wave(graph, VertexKind::Component, &def.name, step as i64);
-            let (repo, source) = source(instance);
+            let (repo, source) = match &instance.source {
+                // the objects labc writes for it, in the site's own repository
+                ChartSource::Manifests { .. } => {
+                    if def.name == crate::wazuh::COMPONENT {
+                        super::wazuh::emit(site, catalog, def, &instance.namespace, files);
+                    }
+                    (
+                        site.settings.repo.url.value.clone(),
+                        super::application::site_source(site, &format!("platform/{}", def.name)),
+                    )
+                }
+                _ => source(instance),
+            };
             repos.insert(repo);
             namespaces.insert(instance.namespace.clone());
             let mut app = application(
@@ -134,7 +146,8 @@ fn source(instance: &Instance) -> (String, Source) {
                 ..Source::default()
             },
         ),
-        // a chart in git (local-path) gets a Helm block; a kustomize tree (Wazuh) none
+        ChartSource::Manifests { .. } => unreachable!("handled by the caller"),
+        // a chart in git (local-path) gets a Helm block
         ChartSource::Git {
             url,
             path,

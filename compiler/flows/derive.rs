@@ -220,6 +220,7 @@ pub fn derive(site: &Site, catalog: &Catalog) -> Vec<Flow> {
             },
         });
     }
+    flows.extend(super::siem::flows(site, catalog));
     flows.sort();
     flows.dedup();
     flows

@@ -4,6 +4,7 @@
 //! reads and the objects the cluster enforces cannot disagree.
 
 mod derive;
+mod siem;
 mod table;
 
 pub use derive::derive;
@@ -37,6 +38,9 @@ pub enum Peer {
     Fqdn { host: String },
     /// An address range outside the cluster.
     Cidr { cidr: String },
+    /// The cluster's nodes themselves, on their host network (their syslog, the API server's
+    /// audit log): Cilium's `host` and `remote-node` entities.
+    Nodes,
 }
 
 impl Peer {
@@ -70,6 +74,7 @@ impl std::fmt::Display for Peer {
             Peer::World => f.write_str("world"),
             Peer::Fqdn { host } => f.write_str(host),
             Peer::Cidr { cidr } => f.write_str(cidr),
+            Peer::Nodes => f.write_str("nodes"),
         }
     }
 }
@@ -98,6 +103,10 @@ pub enum Origin {
     Policy {
         name: String,
     },
+    /// One of the SIEM's sources reaching Wazuh's syslog listener (`sources` of `wazuh`).
+    Siem {
+        source: String,
+    },
 }
 
 impl std::fmt::Display for Origin {
@@ -109,6 +118,7 @@ impl std::fmt::Display for Origin {
             Origin::Route => f.write_str("route"),
             Origin::Egress { why } => write!(f, "egress: {why}"),
             Origin::Policy { name } => write!(f, "policy {name}"),
+            Origin::Siem { source } => write!(f, "siem: {source}"),
         }
     }
 }

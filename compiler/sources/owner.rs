@@ -132,6 +132,9 @@ impl<'a> Owners<'a> {
                 Some(gateway) => self.gateway(gateway, "istio"),
                 None => self.component("istio"),
             },
+            ["platform", component, _] if *component == crate::wazuh::COMPONENT => {
+                self.component(component)
+            }
             ["platform", "secrets", file] => self.secret(None, object(file, "sealedsecret")?),
             ["seal", "README.md"] => Some(self.site()),
             ["seal", namespace, file] => self.secret(Some(namespace), object(file, "secret")?),
@@ -257,6 +260,16 @@ impl<'a> Owners<'a> {
         let secret = named()
             .find(|s| namespace.is_none_or(|ns| s.namespace.as_str() == ns))
             .or_else(|| named().next())?;
+        // a secret labc declares for Wazuh stands at the component that implies it
+        let implied = self
+            .site
+            .layers
+            .iter()
+            .flat_map(|l| &l.components)
+            .any(|c| c.name.as_str() == crate::wazuh::COMPONENT && c.name.span == secret.span);
+        if implied {
+            return self.component(crate::wazuh::COMPONENT);
+        }
         Some(Owner {
             span: secret.name.span,
             whole_node: true,

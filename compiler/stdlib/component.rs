@@ -22,6 +22,10 @@ pub enum ChartSource {
         path: String,
         revision: String,
     },
+    /// Objects labc writes itself from the component's templates (`stdlib/<name>/`) into
+    /// `platform/<name>/`, derived from `upstream` at `revision`: for a component whose
+    /// upstream tree cannot be synced as it is (Wazuh's).
+    Manifests { upstream: String, revision: String },
 }
 
 /// A platform component as its stdlib file defines it.
@@ -91,6 +95,7 @@ impl Component {
         match &self.source {
             Some(ChartSource::Helm { version, .. }) => Some(version),
             Some(ChartSource::Git { revision, .. }) => Some(revision),
+            Some(ChartSource::Manifests { revision, .. }) => Some(revision),
             None => None,
         }
     }
@@ -107,6 +112,7 @@ const CHILDREN: &[&str] = &[
     "kernel",
     "kubernetes",
     "layer",
+    "manifests",
     "namespace",
     "release",
     "requires",
@@ -277,6 +283,24 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Component> {
                         path,
                         revision,
                     });
+                }
+            }
+            "manifests" => {
+                let v = NodeView::new(
+                    child,
+                    &Shape {
+                        args: 0,
+                        args_text: "no values",
+                        props: &["upstream", "revision"],
+                        block: false,
+                    },
+                    cx,
+                );
+                if let (Some(upstream), Some(revision)) = (
+                    prop_string(&v, "upstream", cx),
+                    prop_string(&v, "revision", cx),
+                ) {
+                    component.source = Some(ChartSource::Manifests { upstream, revision });
                 }
             }
             "kubernetes" => {

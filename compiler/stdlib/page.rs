@@ -28,6 +28,7 @@ pub fn page(catalog: &Catalog) -> String {
         let (source, version) = match &c.source {
             Some(ChartSource::Helm { chart, .. }) => (format!("Helm chart `{chart}`"), c.version()),
             Some(ChartSource::Git { path, .. }) => (format!("git `{path}`"), c.version()),
+            Some(ChartSource::Manifests { .. }) => ("written by labc".to_string(), c.version()),
             None => ("installed by another component".to_string(), None),
         };
         let _ = writeln!(
@@ -68,6 +69,13 @@ fn component(text: &mut String, c: &Component) {
             revision,
         }) => {
             let _ = writeln!(text, "| source | `{path}` at `{revision}` in <{url}> |");
+        }
+        Some(ChartSource::Manifests { upstream, revision }) => {
+            let _ = writeln!(
+                text,
+                "| source | written by labc into `platform/{}/`, from <{upstream}> at `{revision}` |",
+                c.name
+            );
         }
         None => {
             let _ = writeln!(text, "| source | none: another component installs it |");
@@ -132,6 +140,10 @@ fn component(text: &mut String, c: &Component) {
         let _ = writeln!(text, "| sync options | {} |", words(&c.sync_options));
     }
     let _ = writeln!(text, "| defined in | `{}` |", c.file);
+    if c.name == crate::wazuh::COMPONENT && matches!(c.source, Some(ChartSource::Manifests { .. }))
+    {
+        text.push_str(crate::wazuh::NOTES);
+    }
     if let Some(caveat) = &c.caveat {
         // a warning on every site that uses it (`labc::component::caveat`)
         let _ = writeln!(text, "| before it runs | {} |", caveat.replace('|', "\\|"));

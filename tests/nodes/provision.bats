@@ -145,3 +145,39 @@ mutations() {
   [[ "$output" == *"run as root"* ]]
   [ -z "$(mutations)" ]
 }
+
+@test "with Wazuh: control planes write the audit policy, every node forwards syslog, twice is a no-op" {
+  run provision cp-1
+  [ "$status" -eq 0 ]
+  # the file the API server reads is the one kubeadm.yaml names and mounts
+  grep -q 'kind: Policy' "$LABC_ROOT/etc/kubernetes/audit/policy.yaml"
+  grep -q 'value: /etc/kubernetes/audit/policy.yaml' "$OUT/nodes/cp-1/kubeadm.yaml"
+  [ -d "$LABC_ROOT/var/log/kubernetes/audit" ]
+  conf="$LABC_ROOT/etc/rsyslog.d/60-labc-wazuh.conf"
+  grep -q 'File="/var/log/kubernetes/audit/audit.log"' "$conf"
+  grep -q '^\*\.\* action(type="omfwd" target="10.96.0.14" port="514" protocol="tcp"' "$conf"
+  grep -q '^systemctl restart rsyslog' "$STUB_STATE/calls"
+  : >"$STUB_STATE/calls"
+  run provision cp-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/etc/rsyslog.d/60-labc-wazuh.conf is up to date"* ]]
+  [[ "$output" == *"nothing to change: cp-1 is provisioned"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "with Wazuh: a worker forwards its syslog and has no audit log to ship" {
+  run provision plain-1 --dry-run
+  [ "$status" -eq 0 ]
+  assert_in_order "install rsyslog" "write /etc/rsyslog.d/60-labc-wazuh.conf" "restart rsyslog" \
+    "enable rsyslog" "start rsyslog" "join the cluster*"
+  [[ "$output" != *"audit"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "with Wazuh: an rsyslog that drops root is warned about, since it cannot read the audit log" {
+  mkdir -p "$LABC_ROOT/etc"
+  printf '$PrivDropToUser syslog\n' >"$LABC_ROOT/etc/rsyslog.conf"
+  run provision cp-1 --dry-run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: rsyslog drops root"* ]]
+}

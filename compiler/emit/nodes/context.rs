@@ -39,6 +39,20 @@ pub struct NodeContext {
     pub nics: Vec<String>,
     pub node_labels: Option<String>,
     pub taints: Vec<TaintContext>,
+    /// What the node sends to Wazuh, with Wazuh in the site.
+    pub siem: Option<SiemContext>,
+}
+
+#[derive(Serialize)]
+pub struct SiemContext {
+    /// The workers' fixed ClusterIP and syslog port (`crate::wazuh`).
+    pub address: String,
+    pub port: u16,
+    /// The node's own syslog (`sources` has `syslog`).
+    pub syslog: bool,
+    /// A control-plane node with `k8s-audit`: the API server writes the audit log, and rsyslog
+    /// ships it.
+    pub audit: bool,
 }
 
 #[derive(Serialize)]
@@ -100,6 +114,11 @@ impl NodeContext {
             // traffic of Cilium's per-pod interfaces
             sysctls.push(("net.ipv4.conf.lxc*.rp_filter", "0"));
         }
+        if site.has_component(crate::wazuh::COMPONENT) {
+            // the Wazuh indexer (OpenSearch) refuses to start below it; upstream sets it from a
+            // privileged init container, which labc does not write
+            sysctls.push(("vm.max_map_count", "262144"));
+        }
         let mut taints: Vec<TaintContext> = node
             .taints
             .iter()
@@ -128,7 +147,19 @@ impl NodeContext {
                 .collect();
             yaml(&joined.join(","))
         });
+        let siem = crate::wazuh::sources(site).and_then(|sources| {
+            let has = |s: &str| sources.iter().any(|x| x == s);
+            let audit = control_plane && has("k8s-audit");
+            (audit || has("syslog")).then_some(())?;
+            Some(SiemContext {
+                address: crate::wazuh::syslog_address(site)?.to_string(),
+                port: crate::wazuh::SYSLOG_PORT,
+                syslog: has("syslog"),
+                audit,
+            })
+        });
         NodeContext {
+            siem,
             site: settings.name.to_string(),
             node: node.name.to_string(),
             role: match node.role {

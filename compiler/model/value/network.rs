@@ -66,6 +66,22 @@ impl Cidr {
         width == ip_width && value & mask(self.prefix, width) == net
     }
 
+    /// The address `offset` places after the network's first one, if the network holds it.
+    pub fn host(&self, offset: u128) -> Option<IpAddr> {
+        let (net, width) = bits(self.addr);
+        let size = 1u128
+            .checked_shl(u32::from(width - self.prefix))
+            .unwrap_or(u128::MAX);
+        if offset >= size {
+            return None;
+        }
+        let value = net + offset;
+        Some(match self.addr {
+            IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::from(value as u32)),
+            IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::from(value)),
+        })
+    }
+
     pub fn overlaps(&self, other: &Cidr) -> bool {
         let shorter = if self.prefix <= other.prefix {
             self
@@ -101,6 +117,17 @@ mod tests {
         assert!(Cidr::parse("10.0.0.0/33").is_err());
         assert!(Cidr::parse("fd00::/8").is_ok());
         assert!(Cidr::parse("10.0.0.0").is_err());
+    }
+
+    #[test]
+    fn hosts_are_counted_from_the_network_and_stay_inside_it() {
+        let services = Cidr::parse("10.96.0.0/12").unwrap();
+        assert_eq!(services.host(14), Some("10.96.0.14".parse().unwrap()));
+        assert_eq!(Cidr::parse("10.0.0.0/30").unwrap().host(4), None);
+        assert_eq!(
+            Cidr::parse("fd00::/112").unwrap().host(14),
+            Some("fd00::e".parse().unwrap())
+        );
     }
 
     #[test]
