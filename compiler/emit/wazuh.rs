@@ -296,6 +296,7 @@ fn context(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> 
     dashboard.push(plain("DASHBOARD_USERNAME", "kibanaserver"));
     dashboard.push(sealed("DASHBOARD_PASSWORD", "dashboard-password"));
     dashboard.push(plain("WAZUH_API_URL", &api_url));
+    dashboard.push(plain("API_PORT", &crate::wazuh::API_PORT.to_string()));
     dashboard.extend(api.iter().cloned());
     if dashboard_tls {
         dashboard.push(plain("SERVER_SSL_ENABLED", "true"));

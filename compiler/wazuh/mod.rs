@@ -21,6 +21,9 @@ pub const CERTS: &str = "wazuh-certs";
 pub const CREDENTIALS: &str = "wazuh-credentials";
 /// TCP port of the workers' syslog `<remote>` and of their Service.
 pub const SYSLOG_PORT: u16 = 514;
+/// The manager's API port; the dashboard image composes its URL from `WAZUH_API_URL` and
+/// `API_PORT` (wazuh-docker's `wazuh_app_config.sh`), so it is given both.
+pub const API_PORT: u16 = 55000;
 /// The Service in front of the workers, which receives events.
 pub const WORKERS_SERVICE: &str = "wazuh-workers";
 

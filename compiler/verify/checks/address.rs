@@ -18,6 +18,8 @@ pub struct Address {
     pub service: String,
     pub namespace: String,
     pub port: Option<u16>,
+    /// Whether the port was written, not implied by the scheme.
+    pub explicit: bool,
 }
 
 pub fn check(system: &System) -> Vec<Finding> {
@@ -38,10 +40,24 @@ pub fn check(system: &System) -> Vec<Finding> {
     }
     for object in system.applied() {
         let mut strings: Vec<&str> = Vec::new();
+        // addresses of env vars, each with the port its container is given beside it
+        let mut paired: Vec<Address> = Vec::new();
         match object.kind.as_str() {
             "ConfigMap" => {
+                // an env ConfigMap (`envFrom`) pairs a host and its port like env does
                 if let Some(data) = object.value.get("data").and_then(Value::as_object) {
-                    strings.extend(data.values().filter_map(Value::as_str));
+                    let entries: Vec<(&str, &str)> = data
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                        .collect();
+                    for (name, value) in &entries {
+                        for mut address in addresses(value, &namespaces) {
+                            if !address.explicit {
+                                address.port = paired_port(name, &entries).or(address.port);
+                            }
+                            paired.push(address);
+                        }
+                    }
                 }
             }
             "AnalysisTemplate" | "ClusterAnalysisTemplate" => {
@@ -61,13 +77,20 @@ pub fn check(system: &System) -> Vec<Finding> {
         }
         if let Some((spec, _)) = pod_templates(object) {
             for container in containers(spec) {
-                for env in container
+                let env: Vec<(&str, &str)> = container
                     .get("env")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                {
-                    strings.extend(env.get("value").and_then(Value::as_str));
+                    .filter_map(|e| Some((e.get("name")?.as_str()?, e.get("value")?.as_str()?)))
+                    .collect();
+                for (name, value) in &env {
+                    for mut address in addresses(value, &namespaces) {
+                        if !address.explicit {
+                            address.port = paired_port(name, &env).or(address.port);
+                        }
+                        paired.push(address);
+                    }
                 }
                 for key in ["args", "command"] {
                     for arg in container
@@ -87,6 +110,7 @@ pub fn check(system: &System) -> Vec<Finding> {
                 found.push((end.clone(), address));
             }
         }
+        found.extend(paired.into_iter().map(|a| (end.clone(), a)));
     }
     let mut seen = BTreeSet::new();
     let mut findings = Vec::new();
@@ -185,6 +209,20 @@ fn containers(spec: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
 }
 
+/// The port a container is given beside a host or URL variable without one: `<P>_HOST`,
+/// `<P>_URL` or `<P>_ADDR[ESS]` goes with `<Q>_PORT` where `P` ends with `Q` (`DB_HOST` and
+/// `DB_PORT`; `WAZUH_API_URL` and `API_PORT`), the longest such `Q`.
+fn paired_port(name: &str, env: &[(&str, &str)]) -> Option<u16> {
+    let prefix = ["_HOST", "_URL", "_ADDR", "_ADDRESS"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))?;
+    env.iter()
+        .filter_map(|(n, v)| Some((n.strip_suffix("_PORT")?, v)))
+        .filter(|(q, _)| !q.is_empty() && (prefix == *q || prefix.ends_with(&format!("_{q}"))))
+        .max_by_key(|(q, _)| q.len())
+        .and_then(|(_, v)| v.parse().ok())
+}
+
 /// Walks chart values: strings are scanned, and a map's `host`-like key holding a bare
 /// in-cluster name is read together with the map's `port`.
 fn walk_values(value: &Value, namespaces: &BTreeSet<String>, found: &mut dyn FnMut(Address)) {
@@ -270,6 +308,7 @@ fn parse(token: &str, namespaces: &BTreeSet<String>) -> Option<Address> {
     if !dns_label(named.0) || !dns_label(named.1) {
         return None;
     }
+    let explicit = port.is_some();
     let port = port.or(match scheme.as_deref() {
         Some("http" | "ws") => Some(80),
         Some("https" | "wss") => Some(443),
@@ -280,6 +319,7 @@ fn parse(token: &str, namespaces: &BTreeSet<String>) -> Option<Address> {
         service: named.0.to_string(),
         namespace: named.1.to_string(),
         port,
+        explicit,
     })
 }
 
@@ -337,6 +377,20 @@ mod tests {
         assert_eq!(one("ghcr.io/example/web:1.4.2"), None);
         // a known namespace but neither a port nor a scheme: a word, not an address
         assert_eq!(one("see falco-talon.falco for details"), None);
+    }
+
+    #[test]
+    fn a_host_variable_takes_the_port_variable_beside_it() {
+        let env = [
+            ("WAZUH_API_URL", "https://wazuh.wazuh.svc.cluster.local"),
+            ("API_PORT", "55000"),
+            ("DB_PORT", "3306"),
+        ];
+        assert_eq!(paired_port("WAZUH_API_URL", &env), Some(55000));
+        assert_eq!(paired_port("DB_HOST", &env), Some(3306));
+        assert_eq!(paired_port("OTHER_HOST", &env), None);
+        // a prefix must end at a word: `XAPI_URL` is not `API_PORT`'s
+        assert_eq!(paired_port("XAPI_URL", &env), None);
     }
 
     #[test]
