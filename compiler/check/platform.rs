@@ -12,7 +12,25 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         let Some(def) = view.catalog.get(used.name.as_str()) else {
             continue;
         };
-        if let Some(Err(error)) = view.platform.instances(&def.name) {
+        // a list item that needs a missing component (below) is the cause of its endpoint's
+        // missing provider: one diagnostic, not two
+        let item_needs_missing = |provider: &str| {
+            def.settings.iter().any(|setting| {
+                let Some(SettingValue::List(items)) =
+                    used.settings.get(&setting.name).map(|w| &w.value)
+                else {
+                    return false;
+                };
+                setting
+                    .item_requires
+                    .iter()
+                    .any(|(item, needs)| needs == provider && items.contains(item))
+            })
+        };
+        let instances = view.platform.instances(&def.name).filter(|result| {
+            !matches!(result, Err(ValuesError::MissingProvider { provider, .. }) if item_needs_missing(provider))
+        });
+        if let Some(Err(error)) = instances {
             let component = def.name.clone();
             let span = used.name.span;
             errors.push(match error {
