@@ -31,28 +31,29 @@ fn fixtures() -> PathBuf {
 /// Builds a fixture site (with the fixtures' components) in a temporary folder and verifies it
 /// against the fixtures' chart cache; the JSON diagnostics and the exit code.
 fn verify_fixture(name: &str) -> (Vec<serde_json::Value>, Option<i32>) {
+    let dir = built_fixture(name);
+    verify_in(dir.path(), &fixtures().join("charts"))
+}
+
+/// A fixture site with the fixtures' components, built in a temporary folder.
+fn built_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         fixtures().join(format!("{name}.kdl")),
         dir.path().join("site.kdl"),
     )
     .unwrap();
-    std::fs::create_dir(dir.path().join("components")).unwrap();
-    for entry in std::fs::read_dir(fixtures().join("components")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            dir.path().join("components").join(entry.file_name()),
-        )
-        .unwrap();
-    }
+    copy(
+        &fixtures().join("components"),
+        &dir.path().join("components"),
+    );
     let built = labc(&["build"], dir.path());
     assert!(
         built.status.success(),
         "{name} does not build: {}",
         String::from_utf8_lossy(&built.stderr)
     );
-    verify_in(dir.path(), &fixtures().join("charts"))
+    dir
 }
 
 fn verify_in(dir: &Path, charts: &Path) -> (Vec<serde_json::Value>, Option<i32>) {
@@ -171,18 +172,7 @@ fn a_file_labc_did_not_write_fails_verify_naming_it() {
     if helm().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("ok.kdl"), dir.path().join("site.kdl")).unwrap();
-    std::fs::create_dir(dir.path().join("components")).unwrap();
-    for entry in std::fs::read_dir(fixtures().join("components")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            dir.path().join("components").join(entry.file_name()),
-        )
-        .unwrap();
-    }
-    assert!(labc(&["build"], dir.path()).status.success());
+    let dir = built_fixture("ok");
     // a stale Application of an earlier layout, which the root Application would still sync
     std::fs::write(
         dir.path().join("out/argocd/application-old.yaml"),
@@ -218,18 +208,7 @@ fn a_chart_missing_from_the_cache_is_a_render_error_that_says_how_to_get_it() {
     if helm().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("ok.kdl"), dir.path().join("site.kdl")).unwrap();
-    std::fs::create_dir(dir.path().join("components")).unwrap();
-    for entry in std::fs::read_dir(fixtures().join("components")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            dir.path().join("components").join(entry.file_name()),
-        )
-        .unwrap();
-    }
-    assert!(labc(&["build"], dir.path()).status.success());
+    let dir = built_fixture("ok");
     let empty = tempfile::tempdir().unwrap();
     let (diagnostics, code) = verify_in(dir.path(), empty.path());
     let errors = errors(&diagnostics);

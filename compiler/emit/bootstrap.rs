@@ -212,17 +212,9 @@ fn script(site: &Site, listed: &[&str], steps: &str, git: bool, root: &str) -> S
     text
 }
 
-/// A word for the shell: as it is when it is plain, else in single quotes.
+/// A word for the shell, quoted as the node scripts quote theirs.
 fn quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%=,".contains(c));
-    if plain {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
+    super::nodes::shell(text)
 }
 
 #[cfg(test)]

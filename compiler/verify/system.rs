@@ -41,6 +41,18 @@ impl Object {
         }
     }
 
+    /// The ports a Service exposes (`spec.ports[].port`).
+    pub fn service_ports(&self) -> Vec<u16> {
+        self.value
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.get("port").and_then(Value::as_u64))
+            .filter_map(|p| u16::try_from(p).ok())
+            .collect()
+    }
+
     pub fn labels(&self) -> BTreeMap<String, String> {
         string_map(self.value.pointer("/metadata/labels"))
     }

@@ -253,8 +253,9 @@ fn yaml(text: &str) -> String {
     serde_json::to_string(text).expect("strings serialise")
 }
 
-/// One shell word, single-quoted unless it is plainly safe.
-fn shell(text: &str) -> String {
+/// One shell word, single-quoted unless it is plainly safe (the bootstrap script quotes its
+/// words with it too).
+pub fn shell(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()

@@ -7,6 +7,7 @@ mod templates;
 use super::Files;
 use crate::model::Site;
 use crate::stdlib::Catalog;
+pub use context::shell;
 use context::NodeContext;
 
 /// Compiles the node templates ahead of the first render.

@@ -157,15 +157,7 @@ fn resolve(system: &System, end: End, address: &Address) -> Option<Finding> {
         }
         return Some(finding);
     };
-    let ports: Vec<u16> = service
-        .value
-        .pointer("/spec/ports")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("port").and_then(Value::as_u64))
-        .filter_map(|p| u16::try_from(p).ok())
-        .collect();
+    let ports = service.service_ports();
     let port = address.port?;
     if ports.contains(&port) {
         return None;

@@ -7,7 +7,6 @@
 use super::super::finding::{Contract, End, Finding};
 use super::super::System;
 use crate::stdlib::SiteEndpoint;
-use serde_json::Value;
 
 pub fn check(system: &System, endpoints: &[SiteEndpoint]) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -54,15 +53,8 @@ pub fn check(system: &System, endpoints: &[SiteEndpoint]) -> Vec<Finding> {
             ));
             continue;
         };
-        let ports: Vec<u64> = service
-            .value
-            .pointer("/spec/ports")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p.get("port").and_then(Value::as_u64))
-            .collect();
-        if !ports.contains(&u64::from(e.port)) {
+        let ports = service.service_ports();
+        if !ports.contains(&e.port) {
             findings.push(
                 Finding::new(
                     Contract::Address,
@@ -73,7 +65,7 @@ pub fn check(system: &System, endpoints: &[SiteEndpoint]) -> Vec<Finding> {
                         e.port,
                         e.namespace,
                         e.service,
-                        ports.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                        ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
                     ),
                     "the component's `endpoint` must name a port its pinned chart's Service exposes",
                     here,
