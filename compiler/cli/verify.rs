@@ -151,8 +151,8 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!(
             "{}: {} Applications render to {} objects; every contract holds",
             out_dir.display(),
-            system.apps.len(),
-            system.objects.len()
+            system.apps.iter().filter(|a| !a.file.is_empty()).count(),
+            system.applied().count()
         );
     }
     ExitCode::SUCCESS
