@@ -226,6 +226,51 @@ fn a_chart_missing_from_the_cache_is_a_render_error_that_says_how_to_get_it() {
     );
 }
 
+/// A real mistake with the real chart: the site's own prometheus component leaves
+/// kube-prometheus-stack's PodMonitor selector at the chart's default, so its Prometheus
+/// scrapes no app's PodMonitor and the canary's analysis would see nothing.
+#[test]
+fn a_canary_whose_metrics_no_prometheus_scrapes_fails_verify() {
+    let charts = root().join("../shared/reference/charts");
+    if !charts.is_dir() || helm().is_none() {
+        eprintln!("no ../shared/reference/charts: checked by .ci/run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixtures().join("canary_unscraped"), dir.path());
+    // the stdlib's component with the one value the chart has by default, made here so that it
+    // cannot drift from the stdlib's
+    let stdlib = std::fs::read_to_string(root().join("stdlib/components/prometheus.kdl")).unwrap();
+    let own = stdlib.replace(
+        "podMonitorSelectorNilUsesHelmValues: false",
+        "podMonitorSelectorNilUsesHelmValues: true",
+    );
+    assert_ne!(
+        own, stdlib,
+        "the stdlib's prometheus no longer sets the selector"
+    );
+    std::fs::create_dir(dir.path().join("components")).unwrap();
+    std::fs::write(dir.path().join("components/prometheus.kdl"), own).unwrap();
+    assert!(labc(&["build"], dir.path()).status.success());
+    let (diagnostics, code) = verify_in(dir.path(), &charts);
+    assert_eq!(code, Some(1));
+    let errors = errors(&diagnostics);
+    let canary = errors
+        .iter()
+        .find(|(c, _)| c == "labc::verify::canary")
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    assert!(
+        canary.1.contains("Rollout web/web") && canary.1.contains("rollouts_pod_template_hash"),
+        "{canary:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(c, m)| c == "labc::verify::monitor" && m.contains("PodMonitor web/web")),
+        "{errors:?}"
+    );
+}
+
 /// The seed and every good fixture site, rendered with the pinned charts, break no contract:
 /// every namespace a chart writes to is permitted, every declared endpoint is a Service its
 /// chart renders, every address reaches a port, every secret comes before its pods.

@@ -109,10 +109,12 @@ fn analysis_findings(
                 continue;
             };
             let metric_name = str_at(metric, &["name"]);
-            let labels: Vec<String> = hash_args
+            let mut labels: Vec<String> = hash_args
                 .iter()
                 .flat_map(|arg| labels_bound_to(query, arg))
                 .collect();
+            labels.sort();
+            labels.dedup();
             if labels.is_empty() {
                 findings.push(
                     Finding::new(
