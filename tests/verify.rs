@@ -324,3 +324,141 @@ fn copy(from: &Path, to: &Path) {
         std::fs::copy(from, to).unwrap();
     }
 }
+
+/// Without `--offline`, a chart missing from the cache is fetched into it: a chart repository
+/// with `helm pull` (here one served on loopback, made with `helm package` and `helm repo
+/// index`) and a chart kept in git with `git clone` (here a local repository with a tag).
+#[test]
+fn missing_charts_are_fetched_into_the_cache() {
+    let Some(helm) = helm() else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let run = |program: &Path, args: &[&str], dir: &Path| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program:?} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // a chart repository holding `echo`, on loopback
+    let repo = work.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let echo = fixtures().join("charts/echo/1.0.0");
+    run(
+        &helm,
+        &[
+            "package",
+            echo.to_str().unwrap(),
+            "-d",
+            repo.to_str().unwrap(),
+        ],
+        work.path(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let url = format!("http://127.0.0.1:{port}");
+    run(
+        &helm,
+        &["repo", "index", repo.to_str().unwrap(), "--url", &url],
+        work.path(),
+    );
+    let mut server = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+        ])
+        .current_dir(&repo)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 serves the chart repository");
+    // until it listens
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // a git repository holding the `gitops` chart at tag v1.0.0
+    let git_repo = work.path().join("gitops-charts");
+    copy(
+        &fixtures().join("charts/gitops/1.0.0"),
+        &git_repo.join("chart"),
+    );
+    let git = Path::new("git");
+    run(git, &["init", "-q"], &git_repo);
+    run(
+        git,
+        &["-c", "user.name=t", "-c", "user.email=t@t", "add", "."],
+        &git_repo,
+    );
+    run(
+        git,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "chart",
+        ],
+        &git_repo,
+    );
+    run(git, &["tag", "v1.0.0"], &git_repo);
+    // the base fixture with echo from that repository and Argo CD's chart from git
+    let dir = built_fixture("ok");
+    let components = dir.path().join("components");
+    let echo_kdl = std::fs::read_to_string(components.join("echo.kdl"))
+        .unwrap()
+        .replace("https://charts.example.org", &url);
+    std::fs::write(components.join("echo.kdl"), echo_kdl).unwrap();
+    let argocd = std::fs::read_to_string(components.join("argocd.kdl"))
+        .unwrap()
+        .replace(
+            r#"chart repo="https://charts.example.org" name=gitops version="1.0.0""#,
+            &format!(
+                r#"git url="file://{}" path="chart" revision="v1.0.0""#,
+                git_repo.display()
+            ),
+        );
+    std::fs::write(components.join("argocd.kdl"), argocd).unwrap();
+    assert!(labc(&["build"], dir.path()).status.success());
+    // a cache holding only the CNI's chart
+    let cache = work.path().join("cache");
+    copy(&fixtures().join("charts/cni"), &cache.join("cni"));
+    let charts = cache.display().to_string();
+    let output = labc(
+        &["verify", "--charts", &charts, "--format", "json"],
+        dir.path(),
+    );
+    let _ = server.kill();
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(errors(&diagnostics), Vec::<(String, String)>::new());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        cache.join("echo/1.0.0/Chart.yaml").is_file(),
+        "echo was not pulled"
+    );
+    assert!(
+        cache
+            .join("gitops-charts/v1.0.0/chart/Chart.yaml")
+            .is_file(),
+        "the git chart was not cloned"
+    );
+}

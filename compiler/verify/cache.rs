@@ -74,8 +74,15 @@ pub fn chart(
 /// The folder of another git repository at a revision: `<cache>/<repo name>/<revision>`
 /// holding the tree (then `path` inside it), or holding what `path` holds (a chart kept on
 /// its own, as `helm pull` of a git-hosted chart would not give it). Revisions are tried as
-/// written and without a leading `v`.
-pub fn git(cache: &Path, repo: &str, revision: &str, path: &str) -> Result<PathBuf, String> {
+/// written and without a leading `v`. With `pull`, a missing one is cloned there with `git`
+/// (the revision as a branch or tag, one commit deep).
+pub fn git(
+    cache: &Path,
+    repo: &str,
+    revision: &str,
+    path: &str,
+    pull: bool,
+) -> Result<PathBuf, String> {
     let name = repo
         .trim_end_matches('/')
         .trim_end_matches(".git")
@@ -94,10 +101,37 @@ pub fn git(cache: &Path, repo: &str, revision: &str, path: &str) -> Result<PathB
         }
         return Ok(dir);
     }
-    Err(format!(
-        "{repo} at {revision} is not in the chart cache {} (clone it there as {name}/{revision}/)",
-        cache.display()
-    ))
+    let dir = cache.join(name).join(revision);
+    if !pull {
+        return Err(format!(
+            "{repo} at {revision} is not in the chart cache {} (clone it there as {name}/{revision}/)",
+            cache.display()
+        ));
+    }
+    let staging = cache.join(name).join(format!(".clone-{revision}"));
+    let _ = std::fs::remove_dir_all(&staging);
+    let output = Command::new("git")
+        .args([
+            "clone", "--quiet", "--depth", "1", "--branch", revision, repo,
+        ])
+        .arg(&staging)
+        .output()
+        .map_err(|e| format!("cannot run git to clone {repo}: {e}"))?;
+    if !output.status.success() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(format!(
+            "{repo} at {revision} is not in the chart cache {} and `git clone` failed: {}",
+            cache.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    std::fs::rename(&staging, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let inside = dir.join(path);
+    Ok(if !path.is_empty() && inside.is_dir() {
+        inside
+    } else {
+        dir
+    })
 }
 
 /// A dependency of a chart that its `charts/` folder lacks.

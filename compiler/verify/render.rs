@@ -61,7 +61,7 @@ pub fn render(
             path,
             release,
             values,
-        } => cache::git(&tools.charts, repo, revision, path).and_then(|dir| {
+        } => cache::git(&tools.charts, repo, revision, path, tools.pull).and_then(|dir| {
             if dir.join("Chart.yaml").is_file() {
                 helm(&dir, release, &app.namespace, values, tools)
             } else if is_kustomization(&dir) {
