@@ -443,6 +443,7 @@ fn missing_charts_are_fetched_into_the_cache() {
         dir.path(),
     );
     let _ = server.kill();
+    let _ = server.wait();
     let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(errors(&diagnostics), Vec::<(String, String)>::new());
     assert_eq!(
