@@ -41,33 +41,29 @@ pub fn chart(
             cache.display()
         ));
     }
-    let staging = cache.join(chart).join(format!(".pull-{version}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-    let output = Command::new(helm)
-        .args([
-            "pull",
-            chart,
-            "--repo",
-            repo,
-            "--version",
-            version,
-            "--untar",
-        ])
-        .arg("--untardir")
-        .arg(&staging)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", helm.display()))?;
-    if !output.status.success() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(format!(
-            "chart {chart} {version} is not in the chart cache {} and `helm pull` failed: {}",
-            cache.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    std::fs::rename(staging.join(chart), &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let _ = std::fs::remove_dir_all(&staging);
+    let mut pull = Command::new(helm);
+    pull.args([
+        "pull",
+        chart,
+        "--repo",
+        repo,
+        "--version",
+        version,
+        "--untar",
+        "--untardir",
+    ]);
+    let what = format!(
+        "chart {chart} {version} is not in the chart cache {} and `helm pull`",
+        cache.display()
+    );
+    // helm unpacks into a folder named after the chart, inside the staging one
+    fetch(
+        pull,
+        &what,
+        &cache.join(chart).join(format!(".pull-{version}")),
+        Path::new(chart),
+        &dir,
+    )?;
     Ok(dir)
 }
 
@@ -108,30 +104,55 @@ pub fn git(
             cache.display()
         ));
     }
-    let staging = cache.join(name).join(format!(".clone-{revision}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    let output = Command::new("git")
-        .args([
-            "clone", "--quiet", "--depth", "1", "--branch", revision, repo,
-        ])
-        .arg(&staging)
-        .output()
-        .map_err(|e| format!("cannot run git to clone {repo}: {e}"))?;
-    if !output.status.success() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(format!(
-            "{repo} at {revision} is not in the chart cache {} and `git clone` failed: {}",
-            cache.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    std::fs::rename(&staging, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut clone = Command::new("git");
+    clone.args([
+        "clone", "--quiet", "--depth", "1", "--branch", revision, repo,
+    ]);
+    let what = format!(
+        "{repo} at {revision} is not in the chart cache {} and `git clone`",
+        cache.display()
+    );
+    fetch(
+        clone,
+        &what,
+        &cache.join(name).join(format!(".clone-{revision}")),
+        Path::new(""),
+        &dir,
+    )?;
     let inside = dir.join(path);
     Ok(if !path.is_empty() && inside.is_dir() {
         inside
     } else {
         dir
     })
+}
+
+/// Runs `command` with a staging folder as its last argument, then moves `inside` of it to
+/// `dir`: a fetch that fails or stops halfway leaves the cache as it was. `what` starts the
+/// error ("… failed: <stderr>").
+fn fetch(
+    mut command: Command,
+    what: &str,
+    staging: &Path,
+    inside: &Path,
+    dir: &Path,
+) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(staging);
+    std::fs::create_dir_all(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    let output = command
+        .arg(staging)
+        .output()
+        .map_err(|e| format!("{what} cannot run: {e}"))?;
+    let moved = if output.status.success() {
+        std::fs::rename(staging.join(inside), dir).map_err(|e| format!("{}: {e}", dir.display()))
+    } else {
+        Err(format!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    };
+    let _ = std::fs::remove_dir_all(staging);
+    moved
 }
 
 /// A dependency of a chart that its `charts/` folder lacks.
