@@ -50,14 +50,7 @@ pub fn check(system: &System) -> Vec<Finding> {
                         .iter()
                         .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
                         .collect();
-                    for (name, value) in &entries {
-                        for mut address in addresses(value, &namespaces) {
-                            if !address.explicit {
-                                address.port = paired_port(name, &entries).or(address.port);
-                            }
-                            paired.push(address);
-                        }
-                    }
+                    paired.extend(named_addresses(&entries, &namespaces));
                 }
             }
             "AnalysisTemplate" | "ClusterAnalysisTemplate" => {
@@ -84,14 +77,7 @@ pub fn check(system: &System) -> Vec<Finding> {
                     .flatten()
                     .filter_map(|e| Some((e.get("name")?.as_str()?, e.get("value")?.as_str()?)))
                     .collect();
-                for (name, value) in &env {
-                    for mut address in addresses(value, &namespaces) {
-                        if !address.explicit {
-                            address.port = paired_port(name, &env).or(address.port);
-                        }
-                        paired.push(address);
-                    }
-                }
+                paired.extend(named_addresses(&env, &namespaces));
                 for key in ["args", "command"] {
                     for arg in container
                         .get(key)
@@ -199,6 +185,21 @@ fn containers(spec: &Value) -> impl Iterator<Item = &Value> {
         .into_iter()
         .filter_map(|k| spec.get(k).and_then(Value::as_array))
         .flatten()
+}
+
+/// The addresses in named values (a container's env, an env ConfigMap's data), each without a
+/// port of its own given the port named beside it.
+fn named_addresses(entries: &[(&str, &str)], namespaces: &BTreeSet<String>) -> Vec<Address> {
+    let mut out = Vec::new();
+    for (name, value) in entries {
+        for mut address in addresses(value, namespaces) {
+            if !address.explicit {
+                address.port = paired_port(name, entries).or(address.port);
+            }
+            out.push(address);
+        }
+    }
+    out
 }
 
 /// The port a container is given beside a host or URL variable without one: `<P>_HOST`,

@@ -212,9 +212,29 @@ fn keys_of(object: &Object) -> Option<BTreeSet<&str>> {
 }
 
 fn reads(spec: &Value) -> Vec<Read<'_>> {
-    let optional = |v: &Value| v.get("optional").and_then(Value::as_bool) == Some(true);
-    fn name<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-        v.get(key).and_then(Value::as_str).filter(|n| !n.is_empty())
+    /// A reference that names a non-empty object and is not optional.
+    fn read<'v>(
+        out: &mut Vec<Read<'v>>,
+        r: Option<&'v Value>,
+        field: &str,
+        kind: &'static str,
+        key: Option<&'v str>,
+        how: &'static str,
+    ) {
+        let optional = |v: &Value| v.get("optional").and_then(Value::as_bool) == Some(true);
+        let name = r
+            .filter(|r| !optional(r))
+            .and_then(|r| r.get(field))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty());
+        if let Some(name) = name {
+            out.push(Read {
+                kind,
+                name,
+                key,
+                how,
+            });
+        }
     }
     let mut out = Vec::new();
     for volume in spec
@@ -223,44 +243,44 @@ fn reads(spec: &Value) -> Vec<Read<'_>> {
         .into_iter()
         .flatten()
     {
-        if let Some(s) = volume.get("secret").filter(|s| !optional(s)) {
-            out.extend(name(s, "secretName").map(|n| Read {
-                kind: "Secret",
-                name: n,
-                key: None,
-                how: "volume",
-            }));
-        }
-        if let Some(c) = volume.get("configMap").filter(|c| !optional(c)) {
-            out.extend(name(c, "name").map(|n| Read {
-                kind: "ConfigMap",
-                name: n,
-                key: None,
-                how: "volume",
-            }));
-        }
+        read(
+            &mut out,
+            volume.get("secret"),
+            "secretName",
+            "Secret",
+            None,
+            "volume",
+        );
+        read(
+            &mut out,
+            volume.get("configMap"),
+            "name",
+            "ConfigMap",
+            None,
+            "volume",
+        );
         for source in volume
             .pointer("/projected/sources")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
-            if let Some(s) = source.get("secret").filter(|s| !optional(s)) {
-                out.extend(name(s, "name").map(|n| Read {
-                    kind: "Secret",
-                    name: n,
-                    key: None,
-                    how: "projected volume",
-                }));
-            }
-            if let Some(c) = source.get("configMap").filter(|c| !optional(c)) {
-                out.extend(name(c, "name").map(|n| Read {
-                    kind: "ConfigMap",
-                    name: n,
-                    key: None,
-                    how: "projected volume",
-                }));
-            }
+            read(
+                &mut out,
+                source.get("secret"),
+                "name",
+                "Secret",
+                None,
+                "projected volume",
+            );
+            read(
+                &mut out,
+                source.get("configMap"),
+                "name",
+                "ConfigMap",
+                None,
+                "projected volume",
+            );
         }
     }
     for pull in spec
@@ -269,12 +289,14 @@ fn reads(spec: &Value) -> Vec<Read<'_>> {
         .into_iter()
         .flatten()
     {
-        out.extend(name(pull, "name").map(|n| Read {
-            kind: "Secret",
-            name: n,
-            key: None,
-            how: "image pull secret",
-        }));
+        read(
+            &mut out,
+            Some(pull),
+            "name",
+            "Secret",
+            None,
+            "image pull secret",
+        );
     }
     let containers = ["containers", "initContainers"]
         .into_iter()
@@ -288,17 +310,9 @@ fn reads(spec: &Value) -> Vec<Read<'_>> {
             .flatten()
         {
             for (field, kind) in [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")] {
-                if let Some(r) = env
-                    .pointer(&format!("/valueFrom/{field}"))
-                    .filter(|r| !optional(r))
-                {
-                    out.extend(name(r, "name").map(|n| Read {
-                        kind,
-                        name: n,
-                        key: r.get("key").and_then(Value::as_str),
-                        how: "env",
-                    }));
-                }
+                let r = env.pointer(&format!("/valueFrom/{field}"));
+                let key = r.and_then(|r| r.get("key")).and_then(Value::as_str);
+                read(&mut out, r, "name", kind, key, "env");
             }
         }
         for from in container
@@ -307,16 +321,22 @@ fn reads(spec: &Value) -> Vec<Read<'_>> {
             .into_iter()
             .flatten()
         {
-            for (field, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
-                if let Some(r) = from.get(field).filter(|r| !optional(r)) {
-                    out.extend(name(r, "name").map(|n| Read {
-                        kind,
-                        name: n,
-                        key: None,
-                        how: "envFrom",
-                    }));
-                }
-            }
+            read(
+                &mut out,
+                from.get("secretRef"),
+                "name",
+                "Secret",
+                None,
+                "envFrom",
+            );
+            read(
+                &mut out,
+                from.get("configMapRef"),
+                "name",
+                "ConfigMap",
+                None,
+                "envFrom",
+            );
         }
     }
     out
