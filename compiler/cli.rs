@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+mod repo;
 mod verify;
 mod why;
 
@@ -303,7 +304,9 @@ pub fn run() -> ExitCode {
     let out_dir = out.unwrap_or_else(|| site_dir.join("out"));
     let site_span = compiled.site_span;
     let files = compiled.files.into_map();
+    let (repo_files, repo_path) = (compiled.repo_files, compiled.repo_path);
     if matches!(then, Then::CheckOut) {
+        let repo = repo::build(&out_dir, &repo_path, &repo_files, true);
         let checked = crate::out::check(&out_dir, &files);
         let mut diagnostics = compiled.warnings;
         if let Ok(staleness) = &checked {
@@ -312,7 +315,12 @@ pub fn run() -> ExitCode {
         }
         report(diagnostics, format);
         return match checked {
-            Ok(staleness) if staleness.is_fresh() && staleness.foreign.is_empty() => {
+            _ if matches!(repo, repo::Outcome::Failed) => ExitCode::from(2),
+            Ok(staleness)
+                if staleness.is_fresh()
+                    && staleness.foreign.is_empty()
+                    && matches!(repo, repo::Outcome::Fresh) =>
+            {
                 eprintln!(
                     "{} is up to date ({} files)",
                     out_dir.display(),
@@ -341,6 +349,10 @@ pub fn run() -> ExitCode {
     let written = crate::out::write(&out_dir, &files);
     if let Ok(report) = &written {
         warn_foreign(&out_dir, &report.foreign);
+        // out/ first: a workflow that checks an out/ that failed to be written would only fail
+        if let repo::Outcome::Failed = repo::build(&out_dir, &repo_path, &repo_files, false) {
+            return ExitCode::from(2);
+        }
     }
     match written {
         Ok(report) if report.noop => {

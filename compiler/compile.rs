@@ -27,6 +27,11 @@ pub struct Compiled {
     /// The endpoints the site's components declare, which `labc verify` holds to the Services
     /// their charts render.
     pub endpoints: Vec<crate::stdlib::SiteEndpoint>,
+    /// Files of the site's repository outside `out/` (its CI pipelines), by their path from the
+    /// repository's root (`crate::ci`).
+    pub repo_files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Where `out/` is in the repository (`repo path=`): how the CLI finds the repository's root.
+    pub repo_path: String,
 }
 
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
@@ -132,6 +137,8 @@ pub fn compile_parsed(
         quarantine: site.has_component("talon") && site.has_component("cilium"),
         kubernetes: site.settings.kubernetes.value.to_string(),
         endpoints: crate::stdlib::site_endpoints(&site, catalog),
+        repo_files: crate::ci::files(&site),
+        repo_path: site.settings.repo.path.clone(),
         warnings,
         file,
         site_span: site.settings.name.span,

@@ -5,6 +5,7 @@
 //! (dependency order) → `emit` (objects and files) → `out` (the only code that touches disk).
 
 pub mod check;
+pub mod ci;
 pub mod cli;
 mod compile;
 mod cores;

@@ -4,6 +4,7 @@
 
 mod app;
 mod canary;
+mod ci;
 mod database;
 mod env;
 mod exception;

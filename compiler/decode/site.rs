@@ -29,6 +29,7 @@ pub fn placeholder() -> SiteSettings {
             services: Spanned::new(cidr("10.96.0.0/12"), nowhere),
         },
         alerts: Vec::new(),
+        ci: Vec::new(),
     }
 }
 
@@ -92,6 +93,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
                 decode_network(child, &mut settings.network, cx)
             }
             "alert" => settings.alerts.extend(decode_alert(child, cx)),
+            "ci" => settings
+                .ci
+                .extend(super::ci::decode(child, &settings.ci, cx)),
             _ => {}
         }
     }
@@ -166,7 +170,7 @@ fn decode_repo(node: &KdlNode, repo: &mut Repo, cx: &mut Cx) {
     }
 }
 
-fn check_repo_url(text: &str) -> Result<String, String> {
+pub(super) fn check_repo_url(text: &str) -> Result<String, String> {
     let ok = text.starts_with("https://") || text.starts_with("ssh://") || text.starts_with("git@");
     if ok && !text.contains(char::is_whitespace) && text.len() > 8 {
         Ok(text.to_string())

@@ -6,11 +6,12 @@ pub const TOP_LEVEL: &[&str] = &[
     "app", "database", "layer", "node", "policy", "secret", "site",
 ];
 
-pub const SITE_CHILDREN: &[&str] = &["alert", "domain", "kubernetes", "network", "repo"];
+pub const SITE_CHILDREN: &[&str] = &["alert", "ci", "domain", "kubernetes", "network", "repo"];
 pub const REPO_PROPS: &[&str] = &["revision", "path"];
 pub const KUBERNETES_PROPS: &[&str] = &["runtime", "runtime-version"];
 pub const NETWORK_PROPS: &[&str] = &["nodes", "pods", "services"];
 pub const ALERT_PROPS: &[&str] = &["secret"];
+pub const CI_PROPS: &[&str] = &["labc", "labc-rev", "severity"];
 
 pub const NODE_PROPS: &[&str] = &[
     "address",
@@ -79,6 +80,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("kubernetes", KUBERNETES_PROPS),
     ("network", NETWORK_PROPS),
     ("alert", ALERT_PROPS),
+    ("ci", CI_PROPS),
     ("node", NODE_PROPS),
     ("node", NODE_CHILDREN),
     ("taint", TAINT_PROPS),

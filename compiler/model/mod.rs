@@ -1,6 +1,7 @@
 //! The typed site: what `site.kdl` says, decoded and never mutated afterwards.
 
 mod app;
+mod ci;
 mod connection;
 mod database;
 mod exception;
@@ -17,6 +18,7 @@ pub use app::{
     Language, Metrics, Port, Probe, ProbeAction, ProbeKind, Protocol, Resources, Route,
     SecretMount, TrafficRouting, Use,
 };
+pub use ci::{Ci, CiProvider, Severity};
 pub use database::{Database, Engine, Storage, Variables};
 pub use exception::Exception;
 pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};

@@ -1,5 +1,5 @@
 use super::value::{Cidr, Host, Name, Version};
-use super::{App, Database, Layer, Node, Policy, Secret, Spanned};
+use super::{App, Ci, Database, Layer, Node, Policy, Secret, Spanned};
 
 /// The whole decoded site. Collections keep the order of `site.kdl`; anything that reaches
 /// output is sorted by name where it is emitted.
@@ -33,6 +33,8 @@ pub struct SiteSettings {
     pub runtime_version: Spanned<Version>,
     pub network: Network,
     pub alerts: Vec<Alert>,
+    /// `ci github`, `ci gitlab`: the pipelines of the site's repository, in site.kdl's order.
+    pub ci: Vec<Ci>,
 }
 
 /// The git repository Argo CD syncs `out/` from.

@@ -29,6 +29,7 @@ mod par;
 pub mod paths;
 mod plan;
 mod read;
+pub mod repo;
 mod scan;
 mod stage;
 mod stray;
