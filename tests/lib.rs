@@ -6,6 +6,7 @@ mod annotations;
 mod bad_inputs;
 mod bootstrap;
 mod canary;
+mod ci;
 mod cli;
 #[cfg(feature = "fault-injection")]
 mod crash;
