@@ -10,6 +10,7 @@ mod ci;
 mod cli;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod cve_scan;
 mod databases;
 mod determinism;
 mod diff;

@@ -393,6 +393,24 @@ const CHART_CRDS: &[(&str, &str, &[&str])] = &[
         "",
         &["opentelemetry.io_instrumentations.yaml"],
     ),
+    (
+        "trivy-operator/0.34.0",
+        "",
+        &[
+            "aquasecurity.github.io_clustercompliancereports.yaml",
+            "aquasecurity.github.io_clusterconfigauditreports.yaml",
+            "aquasecurity.github.io_clusterinfraassessmentreports.yaml",
+            "aquasecurity.github.io_clusterrbacassessmentreports.yaml",
+            "aquasecurity.github.io_clustersbomreports.yaml",
+            "aquasecurity.github.io_clustervulnerabilityreports.yaml",
+            "aquasecurity.github.io_configauditreports.yaml",
+            "aquasecurity.github.io_exposedsecretreports.yaml",
+            "aquasecurity.github.io_infraassessmentreports.yaml",
+            "aquasecurity.github.io_rbacassessmentreports.yaml",
+            "aquasecurity.github.io_sbomreports.yaml",
+            "aquasecurity.github.io_vulnerabilityreports.yaml",
+        ],
+    ),
 ];
 
 /// `helm`, from `LABC_HELM` or `PATH`, if it runs.
