@@ -7,6 +7,9 @@ use super::{Catalog, ChartSource, Component, Each};
 use serde_json::Value;
 use std::fmt::Write;
 
+/// Longer notes for a component's section: why it is built the way it is.
+const NOTES: &[(&str, &str)] = &[("trivy", include_str!("../../stdlib/notes/trivy.md"))];
+
 pub fn page(catalog: &Catalog) -> String {
     let mut components: Vec<&Component> = catalog.components().collect();
     // bottom layer first, as a site declares them; by name within a layer
@@ -143,6 +146,9 @@ fn component(text: &mut String, c: &Component) {
     if c.name == crate::wazuh::COMPONENT && matches!(c.source, Some(ChartSource::Manifests { .. }))
     {
         text.push_str(crate::wazuh::NOTES);
+    }
+    if let Some((_, notes)) = NOTES.iter().find(|(name, _)| *name == c.name) {
+        text.push_str(notes);
     }
     if let Some(caveat) = &c.caveat {
         // a warning on every site that uses it (`labc::component::caveat`)
