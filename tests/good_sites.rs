@@ -88,7 +88,7 @@ fn the_seed_site_installs_in_the_order_a_person_would_choose() {
             "22: istiod",
             "23: gateway-public",
             "29: homelab-mesh",
-            "30: argo-rollouts cloudflare falcosidekick mysql otel",
+            "30: argo-rollouts cloudflare falcosidekick mysql otel trivy",
             "40: falco-talon was",
             "50: web",
         ]
