@@ -306,6 +306,22 @@ fn the_bootstrap_values_render_with_the_pinned_charts() {
         .iter()
         .any(|o| o["kind"] == "CustomResourceDefinition"
             && o["metadata"]["name"] == "applications.argoproj.io"));
+    // the seed's GitHub webhook: the chart's argocd-secret carries the annotation that lets
+    // sealed-secrets merge `webhook.github.secret` into it, and no data, which would erase the
+    // keys Argo CD and sealed-secrets write (the chart says so above its `data:`)
+    let secret = argocd
+        .iter()
+        .find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == "argocd-secret")
+        .expect("the chart writes argocd-secret");
+    assert_eq!(
+        secret["metadata"]["annotations"]["sealedsecrets.bitnami.com/patch"],
+        "true"
+    );
+    assert_eq!(
+        secret["metadata"]["labels"]["app.kubernetes.io/part-of"],
+        "argocd"
+    );
+    assert!(secret.get("data").is_none(), "{secret:?}");
 }
 
 /// docs/argocd.md lists the seed's bootstrap commands as the script runs them.

@@ -34,3 +34,4 @@ mod talon;
 mod tutorial;
 mod verify;
 mod wazuh;
+mod webhook;

@@ -18,6 +18,7 @@ mod routes;
 mod storage;
 mod versions;
 mod warnings;
+mod webhook;
 
 use crate::diag::Error;
 use crate::model::{ComponentUse, SettingValue, Site};
@@ -43,6 +44,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);
     storage::check(&view, &mut errors);
+    webhook::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -35,6 +35,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         }) || site.databases.iter().any(|d| d.secret.as_ref().is_some_and(|s| s.value == *name))
             || site.settings.alerts.iter().any(|a| a.secret.value == *name)
             || component_settings_name(view, name.as_str())
+            // Argo CD's webhook reads its own Secret, which the chart names, not a setting
+            || super::webhook::reads(view, secret)
             // the Wazuh objects read the secrets labc declares for them
             || crate::wazuh::is_generated(name.as_str()) && site.has_component(crate::wazuh::COMPONENT);
         if !used {

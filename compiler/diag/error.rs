@@ -1355,6 +1355,26 @@ pub enum Error {
         other: Option<SourceSpan>,
     },
 
+    /// `argocd github-webhook=#true` without the secret Argo CD checks the webhook's events with.
+    ///
+    /// Argo CD checks each push event GitHub sends to `https://<argocd host>/api/webhook` against
+    /// `webhook.github.secret` in its own Secret `argocd-secret`, and reads no other Secret for
+    /// it. labc keeps the chart's `argocd-secret` (Argo CD writes its own keys into it) and has
+    /// the sealed-secrets controller merge the webhook's key in, so the site declares that secret,
+    /// by that name, in Argo CD's namespace, with that key, and seals the value it gives GitHub
+    /// (docs/argocd.md).
+    #[error("the GitHub webhook of `argocd` needs the secret `argocd-secret` in namespace `argocd` with the key `webhook.github.secret`")]
+    #[diagnostic(
+        code(labc::secret::webhook_secret),
+        help("declare `secret argocd-secret namespace=\"argocd\" {{ keys \"webhook.github.secret\" }}` and seal the webhook's shared secret into it (`labc seal argocd-secret`)")
+    )]
+    WebhookSecret {
+        /// What the site has instead.
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+    },
+
     /// A component is placed in a layer it does not belong to.
     #[error("`{component}` belongs to layer `{expected}`, not `{found}`")]
     #[diagnostic(
