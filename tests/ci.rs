@@ -309,3 +309,60 @@ fn the_seed_sites_workflow_is_committed_and_current() {
     }
     assert!(c.repo_files.contains_key(".github/workflows/labc.yaml"));
 }
+
+fn codes(text: &str) -> Vec<(String, String)> {
+    let errors = match labc::compile("site.kdl", text.as_bytes(), &catalog()) {
+        Ok(_) => panic!("compiled"),
+        Err(errors) => errors,
+    };
+    errors
+        .iter()
+        .filter(|e| !e.error.is_warning())
+        .map(|e| {
+            let label = miette::Diagnostic::labels(&e.error)
+                .and_then(|mut l| l.next())
+                .unwrap();
+            let at = &text[label.offset()..label.offset() + label.len()];
+            (e.error.code_str(), at.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_bad_ci_declaration_is_reported_on_its_value_with_every_other_error() {
+    let bad = SITE
+        .replace(
+            "severity=\"CRITICAL,HIGH,HIGH\"",
+            "severity=\"HIGH,SEVERE\"",
+        )
+        .replace(
+            "ci gitlab severity=\"MEDIUM,CRITICAL\"",
+            "ci github severity=\"MEDIUM,CRITICAL\"",
+        )
+        .replace("labc-rev=\"v0.1.0\"", "labc-rev=\"--upload-pack=x\"");
+    assert_eq!(
+        codes(&bad),
+        [
+            (
+                "labc::value::invalid".to_string(),
+                "severity=\"HIGH,SEVERE\"".to_string()
+            ),
+            (
+                "labc::decode::duplicate_entry".to_string(),
+                "github".to_string()
+            ),
+            (
+                "labc::value::invalid".to_string(),
+                "labc-rev=\"--upload-pack=x\"".to_string()
+            ),
+        ]
+    );
+    let missing = SITE.replace(" labc-rev=\"v0.1.0\"", "");
+    assert_eq!(
+        codes(&missing),
+        [(
+            "labc::decode::missing_property".to_string(),
+            "ci".to_string()
+        )]
+    );
+}

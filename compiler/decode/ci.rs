@@ -3,10 +3,11 @@ use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::{Ci, CiProvider, Severity};
 use kdl::KdlNode;
+use miette::SourceSpan;
 
 /// `ci github severity="HIGH,CRITICAL" labc="https://…/labc" labc-rev="<commit>"`, inside `site`.
-/// `earlier` are the `ci` nodes already read: one per provider.
-pub fn decode(node: &KdlNode, earlier: &[Ci], cx: &mut Cx) -> Option<Ci> {
+/// `seen` are the providers of the `ci` nodes already read, even broken ones: one per provider.
+pub fn decode(node: &KdlNode, seen: &mut Vec<(CiProvider, SourceSpan)>, cx: &mut Cx) -> Option<Ci> {
     let v = NodeView::new(
         node,
         &Shape {
@@ -27,13 +28,15 @@ pub fn decode(node: &KdlNode, earlier: &[Ci], cx: &mut Cx) -> Option<Ci> {
         return None;
     };
     let provider = value::word(entry, "CI provider", CiProvider::ALL, cx);
-    if let Some(first) = provider.and_then(|p| earlier.iter().find(|c| c.provider.value == p.value))
-    {
-        cx.push(Error::DuplicateEntry {
-            name: format!("ci {}", entry.value().as_string().unwrap_or_default()),
-            span: entry.span(),
-            first: first.provider.span,
-        });
+    if let Some(p) = provider {
+        match seen.iter().find(|(q, _)| *q == p.value) {
+            Some((_, first)) => cx.push(Error::DuplicateEntry {
+                name: format!("ci {}", entry.value().as_string().unwrap_or_default()),
+                span: entry.span(),
+                first: *first,
+            }),
+            None => seen.push((p.value, entry.span())),
+        }
     }
     let severities = match v.prop("severity") {
         Some(e) => value::parsed(

@@ -68,6 +68,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
         }),
     }
     let (mut domain, mut repo, mut kubernetes, mut network) = (None, None, None, None);
+    let mut ci_seen = Vec::new();
     for child in view.children(SITE_CHILDREN, cx) {
         match child.name().value() {
             "domain" if first_of(&mut domain, child, cx) => {
@@ -95,7 +96,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
             "alert" => settings.alerts.extend(decode_alert(child, cx)),
             "ci" => settings
                 .ci
-                .extend(super::ci::decode(child, &settings.ci, cx)),
+                .extend(super::ci::decode(child, &mut ci_seen, cx)),
             _ => {}
         }
     }
