@@ -5,7 +5,7 @@
 //! pass, except in CI (`CI` set), where they fail (.ci/run installs it).
 
 use crate::support::{catalog, labc, root};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const SITE: &str = r#"
 site lab {
@@ -182,21 +182,6 @@ fn a_site_without_ci_writes_no_pipeline() {
     assert!(c.repo_files.is_empty());
 }
 
-/// `check-jsonschema` on PATH, or `None` outside CI.
-fn check_jsonschema() -> Option<PathBuf> {
-    let found = std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("check-jsonschema"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have check-jsonschema for the pipeline tests (see .ci/run)"
-        );
-        eprintln!("check-jsonschema is not installed: the schema checks are skipped");
-    }
-    found
-}
-
 fn schema_check(tool: &Path, schema: &str, name: &str, bytes: &[u8]) -> (bool, String) {
     let dir = std::env::temp_dir().join(format!("labc-ci-schema-{}-{schema}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -218,7 +203,7 @@ fn schema_check(tool: &Path, schema: &str, name: &str, bytes: &[u8]) -> (bool, S
 
 #[test]
 fn both_files_pass_their_providers_schemas_and_a_broken_one_does_not() {
-    let Some(tool) = check_jsonschema() else {
+    let Some(tool) = crate::support::tool_or_skip("check-jsonschema") else {
         return;
     };
     let c = compiled(SITE);

@@ -5,7 +5,6 @@
 
 use crate::support::{compile_objects as objects, find, root};
 use serde_yaml::Value;
-use std::path::PathBuf;
 
 fn seed() -> String {
     std::fs::read_to_string(root().join("site.kdl")).unwrap()
@@ -60,26 +59,12 @@ fn without_the_scan_prometheus_has_no_trivy_rule() {
         .any(|o| o["kind"] == "Application" && o["metadata"]["name"] == "trivy"));
 }
 
-fn promtool() -> Option<PathBuf> {
-    let found = std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("promtool"))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have promtool (see .ci/run)"
-        );
-        eprintln!("promtool is not installed: the alert rule test is skipped");
-    }
-    found
-}
-
 /// The emitted rule, fed the series the operator exports for a report of 2 critical and 1 high
 /// vulnerabilities in one image and none in another: one alert, for the first image, with its
 /// count; nothing for the second.
 #[test]
 fn promtool_fires_one_alert_per_vulnerable_image_and_none_for_a_clean_one() {
-    let Some(promtool) = promtool() else {
+    let Some(promtool) = crate::support::tool_or_skip("promtool") else {
         return;
     };
     let objects = objects(&seed());

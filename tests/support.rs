@@ -99,3 +99,19 @@ pub fn find<'a>(objects: &'a [serde_yaml::Value], kind: &str, name: &str) -> &'a
         .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
         .unwrap_or_else(|| panic!("no {kind} {name}"))
 }
+
+/// `name` on PATH; `None` with a note where it is missing, which CI (`CI` set) never allows:
+/// .ci/run installs every tool a test needs.
+pub fn tool_or_skip(name: &str) -> Option<PathBuf> {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {name} (see .ci/run)"
+        );
+        eprintln!("{name} is not installed: skipped");
+    }
+    found
+}
