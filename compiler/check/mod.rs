@@ -8,12 +8,15 @@ mod disks;
 mod egress;
 mod features;
 mod kernel;
+mod kubernetes_names;
 mod layers;
 mod names;
+mod namespaces;
 mod network;
 mod platform;
 mod policies;
 mod references;
+mod requests;
 mod routes;
 mod storage;
 mod versions;
@@ -28,6 +31,8 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     let view = SiteView::new(site, catalog, platform);
     let mut errors = Vec::new();
     names::check(&view, &mut errors);
+    kubernetes_names::check(&view, &mut errors);
+    namespaces::check(&view, &mut errors);
     references::check(&view, &mut errors);
     databases::check(&view, &mut errors);
     layers::check(&view, &mut errors);
@@ -43,6 +48,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);
     storage::check(&view, &mut errors);
+    requests::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

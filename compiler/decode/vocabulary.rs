@@ -6,7 +6,15 @@ pub const TOP_LEVEL: &[&str] = &[
     "app", "database", "layer", "node", "policy", "secret", "site",
 ];
 
-pub const SITE_CHILDREN: &[&str] = &["alert", "domain", "kubernetes", "network", "repo"];
+pub const SITE_CHILDREN: &[&str] = &[
+    "alert",
+    "domain",
+    "foreign-namespace",
+    "kubernetes",
+    "network",
+    "repo",
+];
+pub const FOREIGN_NAMESPACE_PROPS: &[&str] = &["why"];
 pub const REPO_PROPS: &[&str] = &["revision", "path"];
 pub const KUBERNETES_PROPS: &[&str] = &["runtime", "runtime-version"];
 pub const NETWORK_PROPS: &[&str] = &["nodes", "pods", "services"];
@@ -79,6 +87,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("kubernetes", KUBERNETES_PROPS),
     ("network", NETWORK_PROPS),
     ("alert", ALERT_PROPS),
+    ("foreign-namespace", FOREIGN_NAMESPACE_PROPS),
     ("node", NODE_PROPS),
     ("node", NODE_CHILDREN),
     ("taint", TAINT_PROPS),

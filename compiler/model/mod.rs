@@ -23,5 +23,5 @@ pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
 pub use node::{Disk, Nic, Node, NodeOs, NodeRole, Taint, TaintEffect};
 pub use policy::{Endpoint, Policy, PolicyAction};
 pub use secret::{Secret, SecretScope};
-pub use site::{Alert, AlertChannel, Network, Repo, Site, SiteSettings};
+pub use site::{Alert, AlertChannel, ForeignNamespace, Network, Repo, Site, SiteSettings};
 pub use spanned::{Span, Spanned};

@@ -50,6 +50,8 @@ struct Finders {
     /// compared with every prefix.
     github: [Finder<'static>; 2],
     scheme: Finder<'static>,
+    /// AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary), then 16 capitals or digits.
+    aws: [Finder<'static>; 2],
 }
 
 fn finders() -> &'static Finders {
@@ -59,6 +61,7 @@ fn finders() -> &'static Finders {
         webhooks: WEBHOOKS.iter().map(|w| (*w, Finder::new(*w))).collect(),
         github: [Finder::new("gh"), Finder::new("github_pat_")],
         scheme: Finder::new("://"),
+        aws: [Finder::new("AKIA"), Finder::new("ASIA")],
     })
 }
 
@@ -163,6 +166,22 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
             }
         }
     }
+    for start in finders.aws.iter().flat_map(|f| find_all(f, bytes)) {
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let id = run(bytes, start + 4, |c| {
+            c.is_ascii_uppercase() || c.is_ascii_digit()
+        });
+        let after_ok = bytes
+            .get(start + 4 + id)
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        if before_ok && id == 16 && after_ok {
+            found.push(Finding {
+                what: "an AWS access key id",
+                start,
+                len: 20,
+            });
+        }
+    }
     for scheme_end in find_all(&finders.scheme, bytes) {
         let rest = scheme_end + 3;
         let authority = run(bytes, rest, |c| {
@@ -239,20 +258,64 @@ fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
     }
 }
 
-/// Every string value written in `site.kdl`, scanned; errors point at the value.
+/// What the scan of `site.kdl` finds in one string value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A secret by shape (`scan_text`): a token, a key, a password in a URL, random text.
+    Shape(&'static str),
+    /// A credential by meaning: the name it is given to, or the text around it, says so.
+    Meaning(String),
+}
+
+/// Judges one string value of `site.kdl`; `name` is what it is given to (a property's name, an
+/// `env` variable's name), when it has one. Shapes are looked for first.
+pub fn judge(name: Option<&str>, value: &str) -> Option<Verdict> {
+    if let Some(finding) = scan_text(value, true).first() {
+        return Some(Verdict::Shape(finding.what));
+    }
+    name.and_then(|n| super::meaning::named(n, value))
+        .or_else(|| super::meaning::assigned(value))
+        .map(Verdict::Meaning)
+}
+
+/// Every string value written in `site.kdl`, judged; errors point at the value.
 pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
     let mut errors = Vec::new();
     for node in document.nodes() {
+        // `env NAME "value"`: the value is given to the variable named by the first argument
+        let variable = (node.name().value() == "env")
+            .then(|| node.entries().iter().find(|e| e.name().is_none()))
+            .flatten()
+            .and_then(|e| e.value().as_string());
+        let mut positional = 0;
         for entry in node.entries() {
-            if let Some(text) = entry.value().as_string() {
-                // the finding's own offset is inside the unescaped value, which may not map
-                // back byte for byte onto the source; the whole value is labelled
-                if let Some(finding) = scan_text(text, true).first() {
-                    errors.push(Error::PlaintextSecret {
-                        what: finding.what,
-                        span: entry.span(),
-                    });
+            let name = match entry.name() {
+                // `secret=`, `tunnel-secret=`, `key=`, `password-key=` name a declared secret
+                // or one of its keys: the value is a name, not the credential
+                Some(property) if property.value().ends_with("secret") => None,
+                Some(property) if property.value().ends_with("key") => None,
+                Some(property) => Some(property.value()),
+                None => {
+                    positional += 1;
+                    variable.filter(|_| positional == 2)
                 }
+            };
+            let Some(text) = entry.value().as_string() else {
+                continue;
+            };
+            // the finding's own offset is inside the unescaped value, which may not map back
+            // byte for byte onto the source; the whole value is labelled
+            match judge(name, text) {
+                Some(Verdict::Shape(what)) => errors.push(Error::PlaintextSecret {
+                    what,
+                    span: entry.span(),
+                }),
+                Some(Verdict::Meaning(what)) => errors.push(Error::PlaintextCredential {
+                    what,
+                    name: name.unwrap_or("NAME").to_string(),
+                    span: entry.span(),
+                }),
+                None => {}
             }
         }
         if let Some(children) = node.children() {
