@@ -1,6 +1,5 @@
 //! Names and keys the API server or the kubelet would refuse, refused first: Service names
-//! (DNS-1035 labels, with labc's suffixes), Secret keys, and node labels in Kubernetes' own
-//! namespaces.
+//! (DNS-1035 labels, with labc's suffixes) and node labels in Kubernetes' own namespaces.
 
 use super::SiteView;
 use crate::diag::Error;
@@ -21,7 +20,6 @@ const STATEFULSET_REVISION_LEN: usize = 11;
 pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     let site = view.site;
     services(site, errors);
-    secret_keys(site, errors);
     node_labels(site, errors);
 }
 
@@ -59,40 +57,6 @@ fn services(site: &Site, errors: &mut Vec<Error>) {
                 max: LABEL_MAX - suffix_len,
                 span: name.span,
             });
-        }
-    }
-}
-
-/// Why `key` cannot be a key of a Secret's (or ConfigMap's) data, after `IsConfigMapKey`.
-pub fn secret_key_problem(key: &str) -> Option<&'static str> {
-    if key.is_empty() {
-        Some("is empty")
-    } else if key.len() > 253 {
-        Some("is longer than 253 characters")
-    } else if key == "." || key == ".." {
-        Some("is `.` or `..`, which are not file names")
-    } else if key.starts_with("..") {
-        Some("starts with `..`, which Kubernetes keeps for its own files")
-    } else if !key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        Some("has characters other than letters, digits, `-`, `_` and `.`")
-    } else {
-        None
-    }
-}
-
-fn secret_keys(site: &Site, errors: &mut Vec<Error>) {
-    for secret in &site.secrets {
-        for key in &secret.keys {
-            if let Some(reason) = secret_key_problem(&key.value) {
-                errors.push(Error::SecretKeyInvalid {
-                    key: key.value.clone(),
-                    reason,
-                    span: key.span,
-                });
-            }
         }
     }
 }
@@ -171,22 +135,6 @@ mod tests {
             "notkubernetes.io/x",
         ] {
             assert!(refused_node_label(allowed).is_none(), "{allowed}");
-        }
-    }
-
-    #[test]
-    fn config_map_keys() {
-        for ok in [
-            "password",
-            "credentials.json",
-            "tls.crt",
-            "a-b_c.d",
-            ".hidden",
-        ] {
-            assert!(secret_key_problem(ok).is_none(), "{ok}");
-        }
-        for bad in [".", "..", "..data", "a/b", "a b", ""] {
-            assert!(secret_key_problem(bad).is_some(), "{bad}");
         }
     }
 }

@@ -844,7 +844,7 @@ pub enum Error {
     /// is created without a namespace. To run an app there on purpose, say so with
     /// `foreign-namespace "NAME" why="…"` in `site`; labc then writes no Namespace object for
     /// it (see docs/language.md).
-    #[error("`{namespace}` is {owner}'s namespace, not the site's")]
+    #[error("`{namespace}` belongs to {owner}, not to the site")]
     #[diagnostic(
         code(labc::namespace::reserved),
         help("put the {kind} in a namespace of its own (e.g. `namespace=\"{kind_name}\"`), or, if it must run there, add `foreign-namespace \"{namespace}\" why=\"…\"` to `site`")
