@@ -23,6 +23,7 @@ mod instrumentation;
 mod kubeadm;
 mod platform_values;
 mod rendered_charts;
+mod scan_corpus;
 mod schema;
 mod secret_waves;
 mod secrets;

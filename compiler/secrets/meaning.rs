@@ -16,6 +16,8 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "credentials",
     "apikey",
     "bearer",
+    "pw",
+    "authorization",
 ];
 
 /// Words that make `key` a credential's: `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`…
@@ -31,6 +33,7 @@ const KEY_QUALIFIERS: &[&str] = &[
     "auth",
     "client",
     "license",
+    "account",
 ];
 
 /// Words that make a credential's name describe it rather than hold it: its length, lifetime,
@@ -105,18 +108,30 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
-/// Whether a variable, setting or property of this name holds a credential.
+/// Whether a variable, setting or property of this name holds a credential: a credential's
+/// word comes after any describing word (`keyStorePassword` holds one, `SECRET_STORE` and
+/// `PASSWORD_MIN_LENGTH` name something about one).
 pub fn credential_name(name: &str) -> bool {
     let words = words(name);
-    let credential = words.iter().enumerate().any(|(i, w)| {
+    let last_credential = words.iter().enumerate().rposition(|(i, w)| {
         CREDENTIAL_WORDS.contains(&w.as_str())
+            // glued: `PGPASSWORD`, `HTPASSWD`
+            || w.contains("password")
+            || w.contains("passwd")
             || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
             || matches!(
                 w.as_str(),
                 "apikey" | "privatekey" | "accesskey" | "secretkey"
             )
     });
-    credential && !words.iter().any(|w| DESCRIBING_WORDS.contains(&w.as_str()))
+    let last_describing = words
+        .iter()
+        .rposition(|w| DESCRIBING_WORDS.contains(&w.as_str()));
+    match (last_credential, last_describing) {
+        (Some(c), Some(d)) => c > d,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// Whether a value given to a credential's name holds nothing secret: empty, a boolean, a
@@ -150,9 +165,41 @@ pub fn named(name: &str, value: &str) -> Option<String> {
     (credential_name(name) && !holds_nothing(value)).then(|| format!("`{name}` names a credential"))
 }
 
+/// How a name assigned to in a text is shown: without a flag's dashes or a JVM property's `-D`.
+fn shown(key: &str) -> String {
+    let key = key.trim_start_matches('-');
+    let key = key
+        .strip_prefix('D')
+        .filter(|k| k.contains('.'))
+        .unwrap_or(key);
+    format!("`{key}` is given a credential")
+}
+
+fn key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// The value that starts `rest`: a quoted string, or up to a space or separator; an
+/// `Authorization` value's scheme (`Bearer`, `Basic`) is read with its token.
+fn value_at(rest: &str) -> &str {
+    if let Some(quoted) = rest.strip_prefix('"') {
+        return quoted.split('"').next().unwrap_or_default();
+    }
+    let end = |s: &str| {
+        s.find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '&' | '"' | '\''))
+            .unwrap_or(s.len())
+    };
+    for scheme in ["Bearer ", "Basic ", "Token "] {
+        if let Some(token) = rest.strip_prefix(scheme) {
+            return &rest[..scheme.len() + end(token)];
+        }
+    }
+    &rest[..end(rest)]
+}
+
 /// The first assignment of a credential in a text (`password=hunter2`,
-/// `-Dspring.datasource.password=hunter2`, `token: abc`, `AWS_SECRET_ACCESS_KEY=…`), as the
-/// name assigned to.
+/// `-Dspring.datasource.password=hunter2`, `token: abc`, `{"password": "abc"}`,
+/// `--db-password hunter2`, `AWS_SECRET_ACCESS_KEY=…`), as the name assigned to.
 pub fn assigned(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     for (i, &c) in bytes.iter().enumerate() {
@@ -163,26 +210,28 @@ pub fn assigned(text: &str) -> Option<String> {
         if c == b':' && text[i..].starts_with("://") {
             continue;
         }
-        let key_start = text[..i]
-            .trim_end()
-            .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.')))
-            .map_or(0, |p| p + 1);
-        let key = text[key_start..i].trim_end();
+        // a quoted key, as in JSON: `"password": "…"`
+        let before = text[..i].trim_end();
+        let before = before.strip_suffix('"').unwrap_or(before);
+        let key_start = before.rfind(|ch: char| !key_char(ch)).map_or(0, |p| p + 1);
+        let key = &before[key_start..];
         if key.is_empty() || !credential_name(key) {
             continue;
         }
-        let rest = text[i + 1..].trim_start();
-        let value_end = rest
-            .find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | ';' | '&' | '"' | '\''))
-            .unwrap_or(rest.len());
-        let value = &rest[..value_end];
-        if !holds_nothing(value) {
-            let key = key.trim_start_matches('-');
-            let key = key
-                .strip_prefix('D')
-                .filter(|k| k.contains('.'))
-                .unwrap_or(key);
-            return Some(format!("`{key}` is given a credential"));
+        if !holds_nothing(value_at(text[i + 1..].trim_start())) {
+            return Some(shown(key));
+        }
+    }
+    // a command-line flag followed by its value: `--db-password hunter2`
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let is_flag = word.starts_with('-') && !word.contains('=') && word.chars().all(key_char);
+        if is_flag && credential_name(word) {
+            if let Some(value) = words.peek().filter(|v| !v.starts_with('-')) {
+                if !holds_nothing(value) {
+                    return Some(shown(word));
+                }
+            }
         }
     }
     None
@@ -215,6 +264,8 @@ mod tests {
             "PRIVATE_KEY",
             "SMTP_PASS",
             "client-secret",
+            "javax.net.ssl.keyStorePassword",
+            "AccountKey",
         ] {
             assert!(credential_name(yes), "{yes}");
         }
@@ -228,6 +279,8 @@ mod tests {
             "PRIMARY_KEY_COLUMN",
             "PASSPORT_STRATEGY",
             "AWS_ACCESS_KEY_ID",
+            "SECRET_STORE",
+            "TOKEN_URL",
         ] {
             assert!(!credential_name(no), "{no}");
         }
@@ -259,6 +312,11 @@ mod tests {
         assert!(assigned("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI").is_some());
         assert!(assigned("user=admin&password=changeme").is_some());
         assert!(assigned("--password=${DB_PASSWORD}").is_none());
+        assert!(assigned(r#"{"user": "app", "password": "hunter2"}"#).is_some());
+        assert!(assigned(r#"{"password": ""}"#).is_none());
+        assert!(assigned("--db-password hunter2 --verbose").is_some());
+        assert!(assigned("--db-password-file /run/secrets/pw").is_none());
+        assert!(assigned("Authorization: Bearer abcdef123456").is_some());
         assert!(assigned("password_min_length=12").is_none());
         assert!(assigned("https://example.com/token").is_none());
         assert!(assigned("Spring Boot reads the database password from DB_PASSWORD").is_none());

@@ -121,6 +121,34 @@ fn looks_random(word: &[u8]) -> bool {
         && entropy(word) >= 0.8 * (word.len().min(64) as f64).log2()
 }
 
+/// Whether a random-looking word is in fact text or a public key: base64 of printable text
+/// (encoded configuration such as `eyJsb2dMZXZlbCI6ICJpbmZvIn0=`, with a space, a brace or a
+/// quote in it), or the key of an SSH public key line (`ssh-ed25519 AAAA…`).
+fn encoded_text_or_public_key(bytes: &[u8], start: usize, word: &[u8]) -> bool {
+    use base64::Engine as _;
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    let before = &bytes[line_start..start];
+    let algorithm = before
+        .strip_suffix(b" ")
+        .map(|b| b.rsplit(|c| *c == b' ' || *c == b'"').next().unwrap_or(b));
+    if word.starts_with(b"AAAA")
+        && algorithm.is_some_and(|a| a.starts_with(b"ssh-") || a.starts_with(b"ecdsa-"))
+    {
+        return true;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(word) else {
+        return false;
+    };
+    std::str::from_utf8(&decoded).is_ok_and(|text| {
+        text.chars()
+            .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+            && text.contains([' ', '{', '"'])
+    })
+}
+
 /// Scans one text. `random` turns on the check for random-looking words, which is off for
 /// ciphertext, the one place random bytes belong.
 pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
@@ -232,7 +260,10 @@ fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
             .position(|c| !part(*c))
             .map_or(bytes.len(), |p| probe + p);
         i = end + 1;
-        if end - start < MIN_RANDOM_LEN || !looks_random(&bytes[start..end]) {
+        if end - start < MIN_RANDOM_LEN
+            || !looks_random(&bytes[start..end])
+            || encoded_text_or_public_key(bytes, start, &bytes[start..end])
+        {
             continue;
         }
         // the whole word around the part, slashes included, is what the shapes are compared
@@ -467,6 +498,8 @@ mod tests {
             "kube-prometheus-stack-88.5.3",
             "quay.io/jetstack/cert-manager-controller:v1.14.0",
             "clusterPoolIPv4PodCIDRList",
+            "eyJsb2dMZXZlbCI6ICJpbmZvIn0=",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host",
         ] {
             assert!(what(ok).is_empty(), "{ok}: {:?}", what(ok));
         }
