@@ -21,6 +21,7 @@ mod graph;
 mod init;
 mod instrumentation;
 mod kubeadm;
+mod namespaces;
 mod platform_values;
 mod rendered_charts;
 mod scan_corpus;

@@ -334,8 +334,9 @@ fn decode_foreign_namespace(node: &KdlNode, cx: &mut Cx) -> Option<ForeignNamesp
             None
         }
     };
+    // kept without its reason, so that the apps in it are not also refused
     Some(ForeignNamespace {
+        why: why.unwrap_or_else(|| Spanned::new(String::new(), v.name_span())),
         name: name?,
-        why: why?,
     })
 }
