@@ -40,10 +40,11 @@ fn credentials_are_caught_and_ordinary_values_pass() {
         false_positive * 100.0
     );
     println!("missed: {missed:?}\nfalse alarms: {false_alarms:?}");
-    // the figures of docs/hardening.md; raise them when the scan gets better
-    assert!(catch >= 0.95, "catch rate fell to {catch:.3}: {missed:?}");
+    // docs/hardening.md has 80/81 and 0/93: one more miss or one more false alarm still
+    // passes, two fail. Raise the bars when the scan gets better.
+    assert!(catch >= 0.97, "catch rate fell to {catch:.3}: {missed:?}");
     assert!(
-        false_positive <= 0.03,
+        false_positive <= 0.011,
         "false-positive rate rose to {false_positive:.3}: {false_alarms:?}"
     );
 }

@@ -1591,8 +1591,9 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A value is zero where zero means nothing: an interval or probe period of `0s` (which
-    /// labc used to round up to 1s without a word) or a CPU or memory request of `0`.
+    /// A value is zero where zero means nothing: an interval, probe period or canary pause under
+    /// one second (which labc used to round up to 1s without a word) or a CPU or memory request
+    /// of `0`.
     ///
     /// A request of zero schedules the pod as if it used nothing and makes it the first to be
     /// evicted; an interval of zero is not an interval. Mirrors the consumers: the kubelet
