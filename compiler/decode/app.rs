@@ -211,7 +211,7 @@ fn decode_metrics(node: &KdlNode, cx: &mut Cx) -> Option<Metrics> {
             let d =
                 value::interval(e, "scrape interval", "\"30s\"", value::INTERVAL_HELP, cx)?.value;
             // Prometheus scrapes at most once a second and has no sub-second intervals
-            if d.as_millis() % 1000 != 0 {
+            if d.as_secs() > 0 && d.as_millis() % 1000 != 0 {
                 cx.push(Error::InvalidValue {
                     kind: "scrape interval",
                     example: "\"30s\"",

@@ -198,7 +198,8 @@ pub fn duration(
             text: entry.value().as_string().unwrap_or_default().to_string(),
             span: entry.span(),
         });
-        return None;
+        // kept, as are the zero values below: the build stops on the error anyway, and a
+        // dropped value would make the rules that read it report what the user never wrote
     }
     Some(d)
 }
@@ -224,7 +225,6 @@ pub fn interval(
             help,
             span: entry.span(),
         });
-        return None;
     }
     Some(d)
 }
