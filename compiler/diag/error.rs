@@ -442,8 +442,8 @@ pub enum Error {
     /// A node label is in the `kubernetes.io` or `k8s.io` namespace, which the kubelet refuses
     /// to set through `--node-labels` unless it is one of the labels it owns.
     ///
-    /// The kubelet stops at start-up with "unknown 'kubernetes.io' or 'k8s.io' labels
-    /// specified with --node-labels", so the node never joins. Allowed are
+    /// The kubelet refuses to start when `--node-labels` holds such a label, so the node never
+    /// joins. Allowed are
     /// `kubernetes.io/hostname`, `kubernetes.io/arch`, `kubernetes.io/os`,
     /// `node.kubernetes.io/instance-type`, `topology.kubernetes.io/region` and `…/zone`, their
     /// `beta.kubernetes.io/` and `failure-domain.beta.kubernetes.io/` forms, and any key under
@@ -602,8 +602,8 @@ pub enum Error {
     /// files under it.
     ///
     /// A data disk goes to a folder of its own below one of them, such as `/var/lib/longhorn`
-    /// or `/srv/data`. Mirrors the Filesystem Hierarchy Standard's top-level folders, which
-    /// systemd also refuses to mount over.
+    /// or `/srv/data`. Mirrors the Filesystem Hierarchy Standard's top-level folders, with the
+    /// folders where the kubelet, containerd and etcd keep their state.
     #[error("disk mounted at `{mount}` would hide {what}")]
     #[diagnostic(
         code(labc::node::mount_system_path),
@@ -844,6 +844,10 @@ pub enum Error {
     /// is created without a namespace. To run an app there on purpose, say so with
     /// `foreign-namespace "NAME" why="…"` in `site`; labc then writes no Namespace object for
     /// it (see docs/language.md).
+    ///
+    /// Mirrors the API server's NamespaceLifecycle admission plugin, whose immortal
+    /// namespaces are `default`, `kube-system`, `kube-public` and `kube-node-lease`, and
+    /// Kubernetes' reservation of the `kube-` prefix for its own namespaces.
     #[error("`{namespace}` belongs to {owner}, not to the site")]
     #[diagnostic(
         code(labc::namespace::reserved),
@@ -1596,9 +1600,10 @@ pub enum Error {
     /// of `0`.
     ///
     /// A request of zero schedules the pod as if it used nothing and makes it the first to be
-    /// evicted; an interval of zero is not an interval. Mirrors the consumers: the kubelet
-    /// refuses `periodSeconds: 0`, Argo Rollouts needs a positive analysis interval, and the
-    /// scheduler's use of `resource.Quantity` requests.
+    /// evicted; an interval of zero is not an interval. Mirrors what the consumers do with a
+    /// zero: the API server replaces a probe's `periodSeconds: 0` with its default of 10, Argo
+    /// Rollouts and Prometheus take intervals and pauses in whole seconds, and the scheduler
+    /// reserves a pod's `resource.Quantity` requests, which at zero reserve nothing.
     #[error("{what} of {value} means nothing")]
     #[diagnostic(code(labc::value::zero), help("{help}"))]
     ZeroValue {
