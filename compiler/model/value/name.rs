@@ -128,9 +128,9 @@ impl HttpPath {
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         if path.contains("//") {
             Some("has an empty segment (`//`)")
-        } else if segments.iter().any(|s| *s == "..") {
+        } else if segments.contains(&"..") {
             Some("has a `..` segment")
-        } else if segments.iter().any(|s| *s == ".") {
+        } else if segments.contains(&".") {
             Some("has a `.` segment")
         } else if path.to_ascii_lowercase().contains("%2f") {
             Some("has a percent-encoded `/` (`%2F`)")
