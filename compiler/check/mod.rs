@@ -8,12 +8,15 @@ mod disks;
 mod egress;
 mod features;
 mod kernel;
+mod kubernetes_names;
 mod layers;
 mod names;
+mod namespaces;
 mod network;
 mod platform;
 mod policies;
 mod references;
+mod requests;
 mod routes;
 mod storage;
 mod versions;
@@ -29,6 +32,8 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     let view = SiteView::new(site, catalog, platform);
     let mut errors = Vec::new();
     names::check(&view, &mut errors);
+    kubernetes_names::check(&view, &mut errors);
+    namespaces::check(&view, &mut errors);
     references::check(&view, &mut errors);
     databases::check(&view, &mut errors);
     layers::check(&view, &mut errors);
@@ -45,6 +50,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     disks::check(&view, &mut errors);
     storage::check(&view, &mut errors);
     webhook::check(&view, &mut errors);
+    requests::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -28,6 +28,17 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     }
     if let Some(nodes) = &network.nodes {
         for node in &site.nodes {
+            if let Some(which) = nodes.reserved(node.address.value.0) {
+                let (first, last) = nodes.host_range();
+                errors.push(Error::NodeAddressReserved {
+                    address: node.address.to_string(),
+                    which,
+                    network: nodes.to_string(),
+                    first,
+                    last,
+                    span: node.address.span,
+                });
+            }
             if !nodes.contains(node.address.value.0) {
                 errors.push(Error::NodeOutsideNetwork {
                     address: node.address.to_string(),

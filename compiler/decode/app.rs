@@ -208,22 +208,19 @@ fn decode_metrics(node: &KdlNode, cx: &mut Cx) -> Option<Metrics> {
     };
     let interval = match v.prop("interval") {
         Some(e) => {
-            value::parsed(
-                e,
-                "interval",
-                "scrape interval",
-                "\"30s\"",
-                |s| {
-                    // Prometheus scrapes at most once a second and has no sub-second intervals
-                    let d = Duration::parse(s)?;
-                    if d.as_millis() < 1000 || d.as_millis() % 1000 != 0 {
-                        return Err("a whole number of seconds, at least 1s".into());
-                    }
-                    Ok(d)
-                },
-                cx,
-            )?
-            .value
+            let d =
+                value::interval(e, "scrape interval", "\"30s\"", value::INTERVAL_HELP, cx)?.value;
+            // Prometheus scrapes at most once a second and has no sub-second intervals
+            if d.as_secs() > 0 && d.as_millis() % 1000 != 0 {
+                cx.push(Error::InvalidValue {
+                    kind: "scrape interval",
+                    example: "\"30s\"",
+                    reason: "a whole number of seconds, at least 1s".into(),
+                    span: e.span(),
+                });
+                return None;
+            }
+            d
         }
         None => Duration::from_millis(Metrics::DEFAULT_INTERVAL_SECS * 1000),
     };

@@ -81,18 +81,13 @@ fn decode_step(node: &KdlNode, cx: &mut Cx) -> Option<CanaryStep> {
             return None;
         }
     };
-    let pause = v.prop("pause").and_then(|p| {
-        value::parsed(
-            p,
-            "pause",
-            "duration",
-            "\"1m\" or \"30s\"",
-            Duration::parse,
-            cx,
-        )
-    });
+    let pause = v
+        .prop("pause")
+        .and_then(|p| value::interval(p, "pause", "\"1m\" or \"30s\"", PAUSE_HELP, cx));
     Some(CanaryStep { weight, pause })
 }
+
+const PAUSE_HELP: &str = "Argo Rollouts pauses in whole seconds; give at least `1s`, or leave `pause=` out to go on at once";
 
 fn decode_analysis(node: &KdlNode, cx: &mut Cx) -> Option<Analysis> {
     let v = NodeView::new(
@@ -124,19 +119,12 @@ fn decode_analysis(node: &KdlNode, cx: &mut Cx) -> Option<Analysis> {
             return None;
         }
     };
-    let latency_p99 = v.prop("latency-p99").and_then(|e| {
-        value::parsed(
-            e,
-            "latency-p99",
-            "duration",
-            "\"500ms\"",
-            Duration::parse,
-            cx,
-        )
-    });
+    let latency_p99 = v
+        .prop("latency-p99")
+        .and_then(|e| value::duration(e, "latency-p99", "\"500ms\"", cx));
     let interval = v
         .prop("interval")
-        .and_then(|e| value::parsed(e, "interval", "duration", "\"10s\"", Duration::parse, cx))
+        .and_then(|e| value::interval(e, "analysis interval", "\"10s\"", value::INTERVAL_HELP, cx))
         .map_or(Duration::from_millis(10_000), |d| d.value);
     let failure_limit = v
         .prop("failure-limit")

@@ -224,19 +224,16 @@ fn decode_disk(node: &KdlNode, cx: &mut Cx) -> Option<Disk> {
         }
     };
     let device = value::parsed(dev, "disk", "device path", "\"/dev/sdb\"", abs_path, cx);
-    let mount = v
-        .prop("mount")
-        .and_then(|e| {
-            value::parsed(
-                e,
-                "mount",
-                "mount path",
-                "\"/var/lib/longhorn\"",
-                abs_path,
-                cx,
-            )
-        })
-        .map(|s| s.value);
+    let mount = v.prop("mount").and_then(|e| {
+        value::parsed(
+            e,
+            "mount",
+            "mount path",
+            "\"/var/lib/longhorn\"",
+            abs_path,
+            cx,
+        )
+    });
     let size = v.prop("size").and_then(|e| quantity(e, "size", cx));
     let longhorn = v
         .prop("longhorn")

@@ -28,13 +28,14 @@ pub fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
         return None;
     };
     let kind = value::word(e, "probe kind", ProbeKind::ALL, cx)?;
-    let duration = |key, default: u64, cx: &mut Cx| {
-        v.prop(key)
-            .and_then(|e| value::parsed(e, key, "duration", "\"10s\"", Duration::parse, cx))
-            .map_or(Duration::from_millis(default), |d| d.value)
-    };
-    let period = duration("period", 10_000, cx);
-    let initial_delay = duration("delay", 0, cx);
+    let period = v
+        .prop("period")
+        .and_then(|e| value::interval(e, "probe period", "\"10s\"", value::INTERVAL_HELP, cx))
+        .map_or(Duration::from_millis(10_000), |d| d.value);
+    let initial_delay = v
+        .prop("delay")
+        .and_then(|e| value::duration(e, "delay", "\"10s\"", cx))
+        .map_or(Duration::from_millis(0), |d| d.value);
     let port = v.prop("port").and_then(|e| value::port(e, "port", cx));
     let action = match (v.prop("http"), v.prop("tcp")) {
         (Some(path), None) => {

@@ -42,7 +42,18 @@ pub fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
         )
     });
     let path = match v.prop("path") {
-        Some(e) => value::parsed(e, "path", "path", "\"/api\"", HttpPath::parse, cx),
+        Some(e) => {
+            let path = value::parsed(e, "path", "path", "\"/api\"", HttpPath::parse, cx);
+            if let Some(reason) = path.as_ref().and_then(|p| p.value.unsafe_for_route()) {
+                // the route is kept, so that nothing else is reported about it
+                cx.push(Error::RoutePathUnsafe {
+                    path: e.value().as_string().unwrap_or_default().to_string(),
+                    reason,
+                    span: e.span(),
+                });
+            }
+            path
+        }
         None => Some(Spanned::new(
             HttpPath::parse("/").expect("valid"),
             v.name_span(),

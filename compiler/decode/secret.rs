@@ -42,17 +42,6 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
         .prop("scope")
         .and_then(|e| value::word(e, "secret scope", SecretScope::ALL, cx))
         .map_or(SecretScope::Strict, |s| s.value);
-    let key_name = |s: &str| {
-        if !s.is_empty()
-            && s.len() <= 253
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            Ok(s.to_string())
-        } else {
-            Err("a Secret key is letters, digits, `-`, `_` and `.`".to_string())
-        }
-    };
     let mut keys = Vec::new();
     for child in view.children(SECRET_CHILDREN, cx) {
         let v = NodeView::new(
@@ -65,11 +54,20 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
             },
             cx,
         );
-        keys.extend(
-            v.args().iter().filter_map(|e| {
-                value::parsed(e, "keys", "secret key", "\"password\"", key_name, cx)
-            }),
-        );
+        for e in v.args() {
+            let Some(key) = value::string(e, "keys", cx) else {
+                continue;
+            };
+            // reported, and kept: what reads the key is then not also told it is undeclared
+            if let Some(reason) = crate::model::secret_key_problem(&key.value) {
+                cx.push(Error::SecretKeyInvalid {
+                    key: key.value.clone(),
+                    reason,
+                    span: key.span,
+                });
+            }
+            keys.push(key);
+        }
     }
     if keys.is_empty() {
         cx.push(Error::MissingNode {

@@ -2,7 +2,9 @@ use super::vocabulary::*;
 use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Cidr, Host, Name, Version};
-use crate::model::{Alert, AlertChannel, Network, Repo, SiteSettings, Span, Spanned};
+use crate::model::{
+    Alert, AlertChannel, ForeignNamespace, Network, Repo, SiteSettings, Span, Spanned,
+};
 use kdl::KdlNode;
 use miette::SourceSpan;
 
@@ -30,6 +32,7 @@ pub fn placeholder() -> SiteSettings {
         },
         alerts: Vec::new(),
         ci: Vec::new(),
+        foreign_namespaces: Vec::new(),
     }
 }
 
@@ -97,6 +100,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> SiteSettings {
             "ci" => settings
                 .ci
                 .extend(super::ci::decode(child, &mut ci_seen, cx)),
+            "foreign-namespace" => settings
+                .foreign_namespaces
+                .extend(decode_foreign_namespace(child, cx)),
             _ => {}
         }
     }
@@ -295,5 +301,47 @@ fn decode_alert(node: &KdlNode, cx: &mut Cx) -> Option<Alert> {
     Some(Alert {
         channel: channel?,
         secret: secret?,
+    })
+}
+
+fn decode_foreign_namespace(node: &KdlNode, cx: &mut Cx) -> Option<ForeignNamespace> {
+    let v = NodeView::new(
+        node,
+        &Shape {
+            args: 1,
+            args_text: "one namespace",
+            props: FOREIGN_NAMESPACE_PROPS,
+            block: false,
+        },
+        cx,
+    );
+    let example =
+        "foreign-namespace \"monitoring\" why=\"the exporter must run beside Prometheus\"";
+    let Some(entry) = v.arg(0) else {
+        cx.push(Error::MissingArgument {
+            node: "foreign-namespace".into(),
+            what: "a namespace",
+            example,
+            span: v.name_span(),
+        });
+        return None;
+    };
+    let name = value::name(entry, "foreign-namespace", cx);
+    let why = match v.prop("why") {
+        Some(e) => value::string(e, "why", cx),
+        None => {
+            cx.push(Error::MissingProperty {
+                node: "foreign-namespace".into(),
+                property: "why",
+                example: "\"the exporter must run beside Prometheus\"",
+                span: v.name_span(),
+            });
+            None
+        }
+    };
+    // kept without its reason, so that the apps in it are not also refused
+    Some(ForeignNamespace {
+        why: why.unwrap_or_else(|| Spanned::new(String::new(), v.name_span())),
+        name: name?,
     })
 }

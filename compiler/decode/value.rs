@@ -3,7 +3,7 @@
 
 use super::Cx;
 use crate::diag::{Error, Suggestion};
-use crate::model::value::Name;
+use crate::model::value::{Duration, Name};
 use crate::model::Spanned;
 use kdl::{KdlEntry, KdlValue};
 
@@ -183,4 +183,48 @@ pub fn word<T: Copy>(
             None
         }
     }
+}
+
+/// A duration Go can read: `time.ParseDuration` refuses one longer than about 292 years.
+pub fn duration(
+    entry: &KdlEntry,
+    what: &str,
+    example: &'static str,
+    cx: &mut Cx,
+) -> Option<Spanned<Duration>> {
+    let d = parsed(entry, what, "duration", example, Duration::parse, cx)?;
+    if !d.value.fits_go() {
+        cx.push(Error::DurationOutOfRange {
+            text: entry.value().as_string().unwrap_or_default().to_string(),
+            span: entry.span(),
+        });
+        // kept, as are the zero values below: the build stops on the error anyway, and a
+        // dropped value would make the rules that read it report what the user never wrote
+    }
+    Some(d)
+}
+
+/// What to write instead of an interval of zero seconds.
+pub const INTERVAL_HELP: &str = "an interval is written in whole seconds; give at least `1s`";
+
+/// A duration between two repetitions of something, or a wait, written out in whole seconds:
+/// zero seconds (which `0s` and `500ms` both become) is no interval at all; `help` says what
+/// to write instead.
+pub fn interval(
+    entry: &KdlEntry,
+    what: &'static str,
+    example: &'static str,
+    help: &'static str,
+    cx: &mut Cx,
+) -> Option<Spanned<Duration>> {
+    let d = duration(entry, what, example, cx)?;
+    if d.value.as_secs() == 0 {
+        cx.push(Error::ZeroValue {
+            what,
+            value: entry.value().as_string().unwrap_or_default().to_string(),
+            help,
+            span: entry.span(),
+        });
+    }
+    Some(d)
 }

@@ -6,7 +6,16 @@ pub const TOP_LEVEL: &[&str] = &[
     "app", "database", "layer", "node", "policy", "secret", "site",
 ];
 
-pub const SITE_CHILDREN: &[&str] = &["alert", "ci", "domain", "kubernetes", "network", "repo"];
+pub const SITE_CHILDREN: &[&str] = &[
+    "alert",
+    "ci",
+    "domain",
+    "foreign-namespace",
+    "kubernetes",
+    "network",
+    "repo",
+];
+pub const FOREIGN_NAMESPACE_PROPS: &[&str] = &["why"];
 pub const REPO_PROPS: &[&str] = &["revision", "path"];
 pub const KUBERNETES_PROPS: &[&str] = &["runtime", "runtime-version"];
 pub const NETWORK_PROPS: &[&str] = &["nodes", "pods", "services"];
@@ -81,6 +90,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("network", NETWORK_PROPS),
     ("alert", ALERT_PROPS),
     ("ci", CI_PROPS),
+    ("foreign-namespace", FOREIGN_NAMESPACE_PROPS),
     ("node", NODE_PROPS),
     ("node", NODE_CHILDREN),
     ("taint", TAINT_PROPS),

@@ -248,6 +248,33 @@ pub enum Error {
         members: Vec<LabeledSpan>,
     },
 
+    /// An app's or database's name, with the longest suffix labc adds to it for a name
+    /// Kubernetes holds to 63 characters, is longer than that.
+    ///
+    /// An app with a canary gets two Services, `<name>-stable` and `<name>-canary`, and a
+    /// Service name is a DNS-1035 label of at most 63 characters; a database is a StatefulSet,
+    /// whose controller labels every pod `controller-revision-hash: <name>-<hash of up to 10
+    /// characters>`, and a label value has at most 63 characters. labc holds every app to the
+    /// canary's suffix, so that adding a canary later does not force a rename.
+    ///
+    /// Mirrors k8s.io/apimachinery's `IsDNS1035Label` (Service names) and
+    /// `IsValidLabelValue` (the StatefulSet's revision label), both 63 characters at most.
+    #[error("{kind} name `{name}` is {len} characters; `{derived}` would be {derived_len}, over Kubernetes' 63")]
+    #[diagnostic(
+        code(labc::name::derived_too_long),
+        help("shorten the {kind}'s name to at most {max} characters")
+    )]
+    DerivedNameTooLong {
+        kind: &'static str,
+        name: String,
+        len: usize,
+        derived: String,
+        derived_len: usize,
+        max: usize,
+        #[label("at most {max} characters")]
+        span: SourceSpan,
+    },
+
     /// A property or a node that may appear once appears twice.
     #[error("`{name}` is given twice")]
     #[diagnostic(
@@ -276,6 +303,21 @@ pub enum Error {
         span: SourceSpan,
         #[label("first declared here")]
         first: SourceSpan,
+    },
+
+    /// A duration is longer than Go's `time.Duration` holds (2^63-1 nanoseconds, about 292
+    /// years), so Argo Rollouts, Prometheus and the kubelet could not parse what labc writes.
+    ///
+    /// Mirrors Go's `time.ParseDuration`, which refuses such a value with "invalid duration".
+    #[error("duration `{text}` is longer than Go's durations reach (about 292 years)")]
+    #[diagnostic(
+        code(labc::value::duration_range),
+        help("write a duration under 2562047h (about 292 years); the tools that read it are written in Go and refuse longer ones")
+    )]
+    DurationOutOfRange {
+        text: String,
+        #[label("beyond Go's time.Duration")]
+        span: SourceSpan,
     },
 
     /// The file has no content.
@@ -395,6 +437,32 @@ pub enum Error {
         span: SourceSpan,
         #[label("needs Linux {min}")]
         component_span: SourceSpan,
+    },
+
+    /// A node label is in the `kubernetes.io` or `k8s.io` namespace, which the kubelet refuses
+    /// to set through `--node-labels` unless it is one of the labels it owns.
+    ///
+    /// The kubelet refuses to start when `--node-labels` holds such a label, so the node never
+    /// joins. Allowed are
+    /// `kubernetes.io/hostname`, `kubernetes.io/arch`, `kubernetes.io/os`,
+    /// `node.kubernetes.io/instance-type`, `topology.kubernetes.io/region` and `…/zone`, their
+    /// `beta.kubernetes.io/` and `failure-domain.beta.kubernetes.io/` forms, and any key under
+    /// `kubelet.kubernetes.io/` or `node.kubernetes.io/`. `node-role.kubernetes.io/…` is not
+    /// among them: give roles with `role=`, or a label of the site's own prefix.
+    ///
+    /// Mirrors the kubelet's check of `--node-labels` (`IsKubeletLabel` in
+    /// `k8s.io/kubelet/pkg/apis`).
+    #[error("the kubelet refuses to set label `{key}`: `{prefix}` is Kubernetes' own")]
+    #[diagnostic(
+        code(labc::node::kubelet_label),
+        help("use a prefix of your own (e.g. `example.dev/{name}`), or a key under `node.kubernetes.io/`")
+    )]
+    KubeletLabelRefused {
+        key: String,
+        prefix: String,
+        name: String,
+        #[label("refused by the kubelet")]
+        span: SourceSpan,
     },
 
     /// The Kubernetes version is not a patch release of a pkgs.k8s.io series labc knows.
@@ -529,6 +597,44 @@ pub enum Error {
         first: SourceSpan,
     },
 
+    /// A disk is mounted over a system path (`/`, `/etc`, `/usr`, `/var`…) or over a folder
+    /// that holds one: the node script would format the disk and hide the operating system's
+    /// files under it.
+    ///
+    /// A data disk goes to a folder of its own below one of them, such as `/var/lib/longhorn`
+    /// or `/srv/data`. Mirrors the Filesystem Hierarchy Standard's top-level folders, with the
+    /// folders where the kubelet, containerd and etcd keep their state.
+    #[error("disk mounted at `{mount}` would hide {what}")]
+    #[diagnostic(
+        code(labc::node::mount_system_path),
+        help("mount the disk at a folder of its own, such as `/var/lib/longhorn` or `/srv/data`")
+    )]
+    MountOverSystemPath {
+        mount: String,
+        what: String,
+        #[label("a system path")]
+        span: SourceSpan,
+    },
+
+    /// An app's or database's name, which becomes a Service's name, starts with a digit: a
+    /// Service name is a DNS-1035 label, which starts with a letter.
+    ///
+    /// The API server refuses the Service with "a DNS-1035 label must consist of lower case
+    /// alphanumeric characters or '-', start with an alphabetic character". Mirrors
+    /// k8s.io/apimachinery's `IsDNS1035Label`.
+    #[error("{kind} name `{name}` starts with a digit, which a Service name cannot")]
+    #[diagnostic(
+        code(labc::name::dns1035),
+        help("start the name with a letter, e.g. `{suggestion}`")
+    )]
+    NameNotDns1035 {
+        kind: &'static str,
+        name: String,
+        suggestion: String,
+        #[label("becomes a Service name")]
+        span: SourceSpan,
+    },
+
     /// Nesting is deeper than labc reads.
     #[error("the file nests blocks {depth} deep; labc reads at most {limit}")]
     #[diagnostic(
@@ -568,6 +674,27 @@ pub enum Error {
         span: SourceSpan,
         #[label("no class here is the default")]
         storage: Option<SourceSpan>,
+    },
+
+    /// A node's address is the network or the broadcast address of the site's node network,
+    /// which no host can have.
+    ///
+    /// Mirrors IPv4 addressing (RFC 919, RFC 922): in a network of /30 or wider, the first
+    /// address names the network and the last is broadcast. /31 (RFC 3021) and /32 have
+    /// neither.
+    #[error("{address} is the {which} address of {network}")]
+    #[diagnostic(
+        code(labc::network::address_reserved),
+        help("give the node a host address of {network}, between {first} and {last}")
+    )]
+    NodeAddressReserved {
+        address: String,
+        which: &'static str,
+        network: String,
+        first: String,
+        last: String,
+        #[label("no host has this address")]
+        span: SourceSpan,
     },
 
     /// The resource requests do not fit on the nodes when any one node is down.
@@ -620,6 +747,29 @@ pub enum Error {
     PathEscape {
         name: String,
         #[label("this name")]
+        span: SourceSpan,
+    },
+
+    /// A value written in `site.kdl` is a credential by meaning: the variable, setting or text
+    /// around it names a password, token, key or other credential (`DB_PASSWORD "hunter2"`,
+    /// `-Dspring.datasource.password=hunter2`, `AWS_SECRET_ACCESS_KEY=…`), even though the
+    /// value itself looks ordinary.
+    ///
+    /// The value would land in a ConfigMap in git. Values that only describe a credential
+    /// pass: lengths, lifetimes and paths (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL`,
+    /// `DB_PASSWORD_FILE`), empty values, booleans and references such as `${DB_PASSWORD}`.
+    /// The shape-based scan (`labc::secret::plaintext`) still runs first. Mirrors the
+    /// keyword rules of secret scanners (gitleaks' generic-api-key, detect-secrets'
+    /// KeywordDetector).
+    #[error("{what}, written in plain text")]
+    #[diagnostic(
+        code(labc::secret::credential),
+        help("declare `secret NAME namespace=\"…\" {{ keys \"KEY\" }}`, read it with `env {name} secret=NAME key=KEY` (or pass it through a variable set that way), and seal the value with `labc seal NAME`")
+    )]
+    PlaintextCredential {
+        what: String,
+        name: String,
+        #[label("a credential")]
         span: SourceSpan,
     },
 
@@ -683,6 +833,35 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// An app or database is in a namespace labc does not own: one of Kubernetes' own
+    /// (`kube-system`, `kube-public`, `kube-node-lease`, `default`, any `kube-…`) or one a
+    /// platform component of the site installs into.
+    ///
+    /// labc writes a Namespace object for every namespace of the site's apps, with restricted
+    /// pod security and mesh injection, and Argo CD applies it with prune and self-heal: it
+    /// would take over a namespace whose other tenants never asked for that. `default` counts
+    /// as Kubernetes' own: it exists in every cluster, cannot be deleted, and holds whatever
+    /// is created without a namespace. To run an app there on purpose, say so with
+    /// `foreign-namespace "NAME" why="…"` in `site`; labc then writes no Namespace object for
+    /// it (see docs/language.md).
+    ///
+    /// Mirrors the API server's NamespaceLifecycle admission plugin, whose immortal
+    /// namespaces are `default`, `kube-system`, `kube-public` and `kube-node-lease`, and
+    /// Kubernetes' reservation of the `kube-` prefix for its own namespaces.
+    #[error("`{namespace}` belongs to {owner}, not to the site")]
+    #[diagnostic(
+        code(labc::namespace::reserved),
+        help("put the {kind} in a namespace of its own (e.g. `namespace=\"{kind_name}\"`), or, if it must run there, add `foreign-namespace \"{namespace}\" why=\"…\"` to `site`")
+    )]
+    ReservedNamespace {
+        namespace: String,
+        owner: String,
+        kind: &'static str,
+        kind_name: String,
+        #[label("owned by {owner}")]
+        span: SourceSpan,
+    },
+
     /// A route's host is not served by its gateway.
     #[error("host `{host}` is not one of gateway `{gateway}`'s hosts")]
     #[diagnostic(
@@ -696,6 +875,24 @@ pub enum Error {
         span: SourceSpan,
         #[label("the gateway")]
         gateway_span: SourceSpan,
+    },
+
+    /// A route's path has an empty segment (`//`), a `.` or `..` segment, a backslash or a
+    /// percent-encoded slash: proxies normalise such paths differently, so the route would
+    /// match other requests than the ones meant (or, with Gateway API, be refused).
+    ///
+    /// Mirrors the Gateway API's validation of `HTTPPathMatch` (no `//`, `/./`, `/../`,
+    /// `%2f`, `%2F` or `#`, no trailing `/.` or `/..`).
+    #[error("route path `{path}` {reason}")]
+    #[diagnostic(
+        code(labc::route::path),
+        help("write the path as the app serves it, starting with `/`, without `//`, `.` or `..` segments, e.g. `/api`")
+    )]
+    RoutePathUnsafe {
+        path: String,
+        reason: &'static str,
+        #[label("this path")]
+        span: SourceSpan,
     },
 
     /// `labc seal` cannot use the certificate `site.kdl` names.
@@ -836,6 +1033,23 @@ pub enum Error {
         path: String,
         reason: String,
         #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A secret's key is not a name a Secret's data may have: letters, digits, `-`, `_` and
+    /// `.`, at most 253 characters, and neither `.` nor `..`.
+    ///
+    /// The API server refuses the Secret (and a ConfigMap likewise). Mirrors
+    /// k8s.io/apimachinery's `IsConfigMapKey`.
+    #[error("secret key `{key}` {reason}")]
+    #[diagnostic(
+        code(labc::secret::key_invalid),
+        help("name the key with letters, digits, `-`, `_` and `.`, as a file name would be, e.g. `password` or `credentials.json`")
+    )]
+    SecretKeyInvalid {
+        key: String,
+        reason: &'static str,
+        #[label("not a valid key")]
         span: SourceSpan,
     },
 
@@ -1398,6 +1612,25 @@ pub enum Error {
         found: &'static str,
         example: &'static str,
         #[label("this value")]
+        span: SourceSpan,
+    },
+
+    /// A value is zero where zero means nothing: an interval, probe period or canary pause under
+    /// one second (which labc used to round up to 1s without a word) or a CPU or memory request
+    /// of `0`.
+    ///
+    /// A request of zero schedules the pod as if it used nothing and makes it the first to be
+    /// evicted; an interval of zero is not an interval. Mirrors what the consumers do with a
+    /// zero: the API server replaces a probe's `periodSeconds: 0` with its default of 10, Argo
+    /// Rollouts and Prometheus take intervals and pauses in whole seconds, and the scheduler
+    /// reserves a pod's `resource.Quantity` requests, which at zero reserve nothing.
+    #[error("{what} of {value} means nothing")]
+    #[diagnostic(code(labc::value::zero), help("{help}"))]
+    ZeroValue {
+        what: &'static str,
+        value: String,
+        help: &'static str,
+        #[label("zero")]
         span: SourceSpan,
     },
 }

@@ -18,13 +18,21 @@ pub fn names(site: &Site) -> BTreeSet<&str> {
         .collect()
 }
 
+/// The namespaces labc writes a Namespace object for: those of the apps and databases but the
+/// ones `site` declares foreign (`foreign-namespace`), which belong to someone else.
+pub fn owned(site: &Site) -> BTreeSet<&str> {
+    let mut names = names(site);
+    names.retain(|n| !site.settings.is_foreign(n));
+    names
+}
+
 pub fn emit(site: &Site, files: &mut Files) {
     let mesh = site
         .layers
         .iter()
         .flat_map(|l| &l.components)
         .any(|c| c.name.as_str() == "istio");
-    for name in names(site) {
+    for name in owned(site) {
         let mut labels = labels::of(name, site.settings.name.as_str());
         for mode in ["enforce", "audit", "warn"] {
             labels.insert(

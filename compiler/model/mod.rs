@@ -24,6 +24,6 @@ pub use exception::Exception;
 pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
 pub use node::{Disk, Nic, Node, NodeOs, NodeRole, Taint, TaintEffect};
 pub use policy::{Endpoint, Policy, PolicyAction};
-pub use secret::{Secret, SecretScope};
-pub use site::{Alert, AlertChannel, Network, Repo, Site, SiteSettings};
+pub use secret::{key_problem as secret_key_problem, Secret, SecretScope};
+pub use site::{Alert, AlertChannel, ForeignNamespace, Network, Repo, Site, SiteSettings};
 pub use spanned::{Span, Spanned};

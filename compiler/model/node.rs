@@ -71,7 +71,7 @@ pub struct Taint {
 #[derive(Debug, Clone)]
 pub struct Disk {
     pub device: Spanned<String>,
-    pub mount: Option<String>,
+    pub mount: Option<Spanned<String>>,
     pub size: Option<Spanned<Quantity>>,
     /// The disk is given to Longhorn (mounted at Longhorn's data path).
     pub longhorn: bool,
@@ -82,7 +82,7 @@ impl Disk {
     /// a Longhorn disk without one; `None` for a disk the script leaves alone.
     pub fn mount_path(&self) -> Option<&str> {
         match (&self.mount, self.longhorn) {
-            (Some(mount), _) => Some(mount),
+            (Some(mount), _) => Some(mount.value.as_str()),
             (None, true) => Some("/var/lib/longhorn"),
             (None, false) => None,
         }

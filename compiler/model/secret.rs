@@ -32,3 +32,44 @@ impl Secret {
         self.keys.iter().any(|k| k.value == key)
     }
 }
+
+/// Why `key` cannot be a key of a Secret's (or ConfigMap's) data, after `IsConfigMapKey`.
+pub fn key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() {
+        Some("is empty")
+    } else if key.len() > 253 {
+        Some("is longer than 253 characters")
+    } else if key == "." || key == ".." {
+        Some("is `.` or `..`, which are not file names")
+    } else if key.starts_with("..") {
+        Some("starts with `..`, which Kubernetes keeps for its own files")
+    } else if !key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Some("has characters other than letters, digits, `-`, `_` and `.`")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_problem as secret_key_problem;
+
+    #[test]
+    fn config_map_keys() {
+        for ok in [
+            "password",
+            "credentials.json",
+            "tls.crt",
+            "a-b_c.d",
+            ".hidden",
+        ] {
+            assert!(secret_key_problem(ok).is_none(), "{ok}");
+        }
+        for bad in [".", "..", "..data", "a/b", "a b", ""] {
+            assert!(secret_key_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -35,6 +35,25 @@ pub struct SiteSettings {
     pub alerts: Vec<Alert>,
     /// `ci github`, `ci gitlab`: the pipelines of the site's repository, in site.kdl's order.
     pub ci: Vec<Ci>,
+    /// `foreign-namespace`: namespaces the site's apps may run in although labc does not own
+    /// them (Kubernetes' own, a platform component's); labc writes no Namespace for them.
+    pub foreign_namespaces: Vec<ForeignNamespace>,
+}
+
+/// A namespace the site runs apps in without owning it, and why.
+#[derive(Debug, Clone)]
+pub struct ForeignNamespace {
+    pub name: Spanned<Name>,
+    pub why: Spanned<String>,
+}
+
+impl SiteSettings {
+    /// Whether `site` says its apps may run in `namespace` without owning it.
+    pub fn is_foreign(&self, namespace: &str) -> bool {
+        self.foreign_namespaces
+            .iter()
+            .any(|f| f.name.as_str() == namespace)
+    }
 }
 
 /// The git repository Argo CD syncs `out/` from.

@@ -7,12 +7,14 @@ pub mod cert;
 mod coverage;
 pub mod digest;
 pub mod format;
+mod meaning;
 pub mod reseal;
 mod scan;
 pub mod sealed;
 
 pub use coverage::{chart_readers, coverage};
-pub use scan::{scan_document, scan_files, scan_text, Finding};
+pub use meaning::credential_name;
+pub use scan::{judge, scan_document, scan_files, scan_text, Finding, Verdict};
 pub use sealed::{check_sealed, Accepted, SealedFile, SEALED_FOLDER};
 
 use crate::model::SecretScope;

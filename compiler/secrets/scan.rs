@@ -50,6 +50,8 @@ struct Finders {
     /// compared with every prefix.
     github: [Finder<'static>; 2],
     scheme: Finder<'static>,
+    /// AWS access key ids: `AKIA` (long-term) or `ASIA` (temporary), then 16 capitals or digits.
+    aws: [Finder<'static>; 2],
 }
 
 fn finders() -> &'static Finders {
@@ -59,6 +61,7 @@ fn finders() -> &'static Finders {
         webhooks: WEBHOOKS.iter().map(|w| (*w, Finder::new(*w))).collect(),
         github: [Finder::new("gh"), Finder::new("github_pat_")],
         scheme: Finder::new("://"),
+        aws: [Finder::new("AKIA"), Finder::new("ASIA")],
     })
 }
 
@@ -118,6 +121,34 @@ fn looks_random(word: &[u8]) -> bool {
         && entropy(word) >= 0.8 * (word.len().min(64) as f64).log2()
 }
 
+/// Whether a random-looking word is in fact text or a public key: base64 of printable text
+/// (encoded configuration such as `eyJsb2dMZXZlbCI6ICJpbmZvIn0=`, with a space, a brace or a
+/// quote in it), or the key of an SSH public key line (`ssh-ed25519 AAAA…`).
+fn encoded_text_or_public_key(bytes: &[u8], start: usize, word: &[u8]) -> bool {
+    use base64::Engine as _;
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |p| p + 1);
+    let before = &bytes[line_start..start];
+    let algorithm = before
+        .strip_suffix(b" ")
+        .map(|b| b.rsplit(|c| *c == b' ' || *c == b'"').next().unwrap_or(b));
+    if word.starts_with(b"AAAA")
+        && algorithm.is_some_and(|a| a.starts_with(b"ssh-") || a.starts_with(b"ecdsa-"))
+    {
+        return true;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(word) else {
+        return false;
+    };
+    std::str::from_utf8(&decoded).is_ok_and(|text| {
+        text.chars()
+            .all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace())
+            && text.contains([' ', '{', '"'])
+    })
+}
+
 /// Scans one text. `random` turns on the check for random-looking words, which is off for
 /// ciphertext, the one place random bytes belong.
 pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
@@ -161,6 +192,22 @@ pub fn scan_text(text: &str, random: bool) -> Vec<Finding> {
                     len: prefix.len() + token,
                 });
             }
+        }
+    }
+    for start in finders.aws.iter().flat_map(|f| find_all(f, bytes)) {
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let id = run(bytes, start + 4, |c| {
+            c.is_ascii_uppercase() || c.is_ascii_digit()
+        });
+        let after_ok = bytes
+            .get(start + 4 + id)
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        if before_ok && id == 16 && after_ok {
+            found.push(Finding {
+                what: "an AWS access key id",
+                start,
+                len: 20,
+            });
         }
     }
     for scheme_end in find_all(&finders.scheme, bytes) {
@@ -213,7 +260,10 @@ fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
             .position(|c| !part(*c))
             .map_or(bytes.len(), |p| probe + p);
         i = end + 1;
-        if end - start < MIN_RANDOM_LEN || !looks_random(&bytes[start..end]) {
+        if end - start < MIN_RANDOM_LEN
+            || !looks_random(&bytes[start..end])
+            || encoded_text_or_public_key(bytes, start, &bytes[start..end])
+        {
             continue;
         }
         // the whole word around the part, slashes included, is what the shapes are compared
@@ -239,20 +289,64 @@ fn random_words(bytes: &[u8], found: &mut Vec<Finding>) {
     }
 }
 
-/// Every string value written in `site.kdl`, scanned; errors point at the value.
+/// What the scan of `site.kdl` finds in one string value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A secret by shape (`scan_text`): a token, a key, a password in a URL, random text.
+    Shape(&'static str),
+    /// A credential by meaning: the name it is given to, or the text around it, says so.
+    Meaning(String),
+}
+
+/// Judges one string value of `site.kdl`; `name` is what it is given to (a property's name, an
+/// `env` variable's name), when it has one. Shapes are looked for first.
+pub fn judge(name: Option<&str>, value: &str) -> Option<Verdict> {
+    if let Some(finding) = scan_text(value, true).first() {
+        return Some(Verdict::Shape(finding.what));
+    }
+    name.and_then(|n| super::meaning::named(n, value))
+        .or_else(|| super::meaning::assigned(value))
+        .map(Verdict::Meaning)
+}
+
+/// Every string value written in `site.kdl`, judged; errors point at the value.
 pub fn scan_document(document: &KdlDocument) -> Vec<Error> {
     let mut errors = Vec::new();
     for node in document.nodes() {
+        // `env NAME "value"`: the value is given to the variable named by the first argument
+        let variable = (node.name().value() == "env")
+            .then(|| node.entries().iter().find(|e| e.name().is_none()))
+            .flatten()
+            .and_then(|e| e.value().as_string());
+        let mut positional = 0;
         for entry in node.entries() {
-            if let Some(text) = entry.value().as_string() {
-                // the finding's own offset is inside the unescaped value, which may not map
-                // back byte for byte onto the source; the whole value is labelled
-                if let Some(finding) = scan_text(text, true).first() {
-                    errors.push(Error::PlaintextSecret {
-                        what: finding.what,
-                        span: entry.span(),
-                    });
+            let name = match entry.name() {
+                // `secret=`, `tunnel-secret=`, `key=`, `password-key=` name a declared secret
+                // or one of its keys: the value is a name, not the credential
+                Some(property) if property.value().ends_with("secret") => None,
+                Some(property) if property.value().ends_with("key") => None,
+                Some(property) => Some(property.value()),
+                None => {
+                    positional += 1;
+                    variable.filter(|_| positional == 2)
                 }
+            };
+            let Some(text) = entry.value().as_string() else {
+                continue;
+            };
+            // the finding's own offset is inside the unescaped value, which may not map back
+            // byte for byte onto the source; the whole value is labelled
+            match judge(name, text) {
+                Some(Verdict::Shape(what)) => errors.push(Error::PlaintextSecret {
+                    what,
+                    span: entry.span(),
+                }),
+                Some(Verdict::Meaning(what)) => errors.push(Error::PlaintextCredential {
+                    what,
+                    name: name.unwrap_or("NAME").to_string(),
+                    span: entry.span(),
+                }),
+                None => {}
             }
         }
         if let Some(children) = node.children() {
@@ -404,6 +498,8 @@ mod tests {
             "kube-prometheus-stack-88.5.3",
             "quay.io/jetstack/cert-manager-controller:v1.14.0",
             "clusterPoolIPv4PodCIDRList",
+            "eyJsb2dMZXZlbCI6ICJpbmZvIn0=",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host",
         ] {
             assert!(what(ok).is_empty(), "{ok}: {:?}", what(ok));
         }

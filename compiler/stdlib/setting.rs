@@ -81,6 +81,13 @@ impl SettingDef {
             }
             (SettingType::String, KdlValue::String(s)) => SettingValue::String(s.clone()),
             (SettingType::Duration, KdlValue::String(s)) => match Duration::parse(s) {
+                Ok(d) if !d.fits_go() => {
+                    cx.push(Error::DurationOutOfRange {
+                        text: s.clone(),
+                        span,
+                    });
+                    return None;
+                }
                 Ok(d) => SettingValue::Duration(d),
                 Err(reason) => return bad(reason, cx),
             },

@@ -23,6 +23,16 @@ impl Duration {
         self.millis
     }
 
+    /// The longest duration Go's `time.Duration` holds, 2^63-1 nanoseconds (about 292 years),
+    /// in whole milliseconds: Argo Rollouts, Prometheus and the kubelet parse labc's durations
+    /// with `time.ParseDuration`, which refuses anything longer.
+    pub const GO_MAX_MILLIS: u64 = (i64::MAX / 1_000_000) as u64;
+
+    /// Whether Go's `time.ParseDuration` can read this duration.
+    pub fn fits_go(self) -> bool {
+        self.millis <= Self::GO_MAX_MILLIS
+    }
+
     pub fn as_secs(self) -> u64 {
         self.millis / 1000
     }
@@ -92,6 +102,15 @@ mod tests {
         assert!(Duration::parse("").is_err());
         assert!(Duration::parse("m").is_err());
         assert!(Duration::parse("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn go_range_ends_near_292_years() {
+        assert!(Duration::parse("2562047h").unwrap().fits_go());
+        assert!(!Duration::parse("2562048h").unwrap().fits_go());
+        assert!(!Duration::parse("1000000000000s").unwrap().fits_go());
+        assert!(Duration::parse("9223372036854ms").unwrap().fits_go());
+        assert!(!Duration::parse("9223372036855ms").unwrap().fits_go());
     }
 
     #[test]

@@ -119,6 +119,27 @@ impl HttpPath {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Why a route could not match on this path as written, after the Gateway API's rules for
+    /// `HTTPPathMatch`: proxies collapse `//`, resolve `.` and `..` segments and decode `%2F`,
+    /// each in its own way, so such a route matches other requests than the ones meant.
+    pub fn unsafe_for_route(&self) -> Option<&'static str> {
+        let path = self.0.as_str();
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        if path.contains("//") {
+            Some("has an empty segment (`//`)")
+        } else if segments.contains(&"..") {
+            Some("has a `..` segment")
+        } else if segments.contains(&".") {
+            Some("has a `.` segment")
+        } else if path.to_ascii_lowercase().contains("%2f") {
+            Some("has a percent-encoded `/` (`%2F`)")
+        } else if path.contains('\\') {
+            Some("has a backslash")
+        } else {
+            None
+        }
+    }
 }
 
 impl fmt::Display for HttpPath {
@@ -186,5 +207,24 @@ mod tests {
         assert!(HttpPath::parse("/api").is_ok());
         assert!(HttpPath::parse("api").is_err());
         assert!(HttpPath::parse("/a b").is_err());
+        let unsafe_ = |p: &str| HttpPath::parse(p).unwrap().unsafe_for_route();
+        for bad in [
+            "/api/../admin",
+            "//api",
+            "/api/",
+            "/./x",
+            "/a/..",
+            "/a%2Fb",
+            "/a\\b",
+        ] {
+            if bad == "/api/" {
+                assert!(unsafe_(bad).is_none(), "{bad}");
+            } else {
+                assert!(unsafe_(bad).is_some(), "{bad}");
+            }
+        }
+        for ok in ["/", "/api", "/api/v1/", "/a..b", "/.well-known/acme"] {
+            assert!(unsafe_(ok).is_none(), "{ok}");
+        }
     }
 }

@@ -82,6 +82,37 @@ impl Cidr {
         })
     }
 
+    /// Whether `ip` is this IPv4 network's `"network"` or `"broadcast"` address, which no host
+    /// may have; a /31 or /32 has neither (RFC 3021), nor has IPv6 a broadcast address.
+    pub fn reserved(&self, ip: IpAddr) -> Option<&'static str> {
+        let IpAddr::V4(_) = self.addr else {
+            return None;
+        };
+        if self.prefix > 30 || !self.contains(ip) {
+            return None;
+        }
+        let (net, width) = bits(self.addr);
+        let (value, _) = bits(ip);
+        let broadcast = net | (!mask(self.prefix, width) & u128::from(u32::MAX));
+        if value == net {
+            Some("network")
+        } else if value == broadcast {
+            Some("broadcast")
+        } else {
+            None
+        }
+    }
+
+    /// The first and last address a host of this network may have (IPv4 up to /30).
+    pub fn host_range(&self) -> (String, String) {
+        let (_, width) = bits(self.addr);
+        let size = 1u128
+            .checked_shl(u32::from(width - self.prefix))
+            .unwrap_or(u128::MAX);
+        let show = |ip: Option<IpAddr>| ip.map_or_else(String::new, |ip| ip.to_string());
+        (show(self.host(1)), show(self.host(size.saturating_sub(2))))
+    }
+
     pub fn overlaps(&self, other: &Cidr) -> bool {
         let shorter = if self.prefix <= other.prefix {
             self
@@ -127,6 +158,33 @@ mod tests {
         assert_eq!(
             Cidr::parse("fd00::/112").unwrap().host(14),
             Some("fd00::e".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn network_and_broadcast_addresses_are_reserved_from_slash_30() {
+        let nodes = Cidr::parse("192.168.0.0/24").unwrap();
+        assert_eq!(
+            nodes.reserved("192.168.0.0".parse().unwrap()),
+            Some("network")
+        );
+        assert_eq!(
+            nodes.reserved("192.168.0.255".parse().unwrap()),
+            Some("broadcast")
+        );
+        assert_eq!(nodes.reserved("192.168.0.1".parse().unwrap()), None);
+        assert_eq!(nodes.reserved("192.168.1.0".parse().unwrap()), None);
+        assert_eq!(
+            nodes.host_range(),
+            ("192.168.0.1".to_string(), "192.168.0.254".to_string())
+        );
+        let point_to_point = Cidr::parse("10.0.0.0/31").unwrap();
+        assert_eq!(point_to_point.reserved("10.0.0.0".parse().unwrap()), None);
+        assert_eq!(
+            Cidr::parse("fd00::/64")
+                .unwrap()
+                .reserved("fd00::".parse().unwrap()),
+            None
         );
     }
 
