@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+pub(crate) mod read;
 mod verify;
 mod why;
 
@@ -133,7 +134,13 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 /// one list: JSON is one array.
 fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
     std::thread::spawn(crate::emit::warm_up);
-    let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
+    let bytes = match read::read_site(site).map_err(|e| io_error("read", site, e))? {
+        read::Site::Bytes(bytes) => bytes,
+        read::Site::TooLarge(located) => {
+            report(vec![*located], format);
+            return Err(ExitCode::from(1));
+        }
+    };
     let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = site.display().to_string();
     // the stdlib and the site are parsed at the same time: the kdl parser dominates both

@@ -110,3 +110,32 @@ fn completions_cover_every_subcommand() {
         }
     }
 }
+
+/// `labc check /dev/zero` and a pipe that never ends are refused after 16 MiB, as a
+/// diagnostic with the too-large code, instead of being read until memory runs out.
+#[test]
+#[cfg(unix)]
+fn endless_input_is_refused_at_the_size_limit() {
+    use std::process::{Command, Stdio};
+    let zero = labc(&["check", "/dev/zero"], &root());
+    assert_eq!(zero.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&zero.stderr);
+    assert!(stderr.contains("labc::syntax::too_large"), "{stderr}");
+    assert!(stderr.contains("labc reads at most 16777216"), "{stderr}");
+
+    let mut yes = Command::new("yes")
+        .arg("node a")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("yes runs");
+    let pipe = Command::new(env!("CARGO_BIN_EXE_labc"))
+        .args(["check", "/dev/stdin"])
+        .stdin(yes.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    let _ = yes.kill();
+    let _ = yes.wait();
+    assert_eq!(pipe.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&pipe.stderr);
+    assert!(stderr.contains("labc::syntax::too_large"), "{stderr}");
+}

@@ -911,12 +911,14 @@ pub enum Error {
 
     /// The site file is larger than labc reads.
     ///
-    /// labc refuses a file over 16 MiB before parsing it, so that a wrong path (a disk image,
-    /// a log) fails at once instead of filling memory.
+    /// labc refuses a file over 16 MiB before reading it, so that a wrong path (a disk image,
+    /// a log, `/dev/zero`, a pipe that never ends) fails at once instead of filling memory: a
+    /// regular file is refused on the size its metadata gives, anything else (a device, a pipe)
+    /// is read one byte past the limit and no further.
     ///
     /// No example site: a 16 MiB fixture would weigh on the repository; the bad-input tests
     /// make one in memory.
-    #[error("the site file is {size} bytes; labc reads at most {limit}")]
+    #[error("the site file is at least {size} bytes; labc reads at most {limit}")]
     #[diagnostic(code(labc::syntax::too_large), help("a site of thousands of apps fits well under this limit; check that this is the right file"))]
     TooLarge {
         size: usize,
