@@ -139,3 +139,31 @@ fn endless_input_is_refused_at_the_size_limit() {
     let stderr = String::from_utf8_lossy(&pipe.stderr);
     assert!(stderr.contains("labc::syntax::too_large"), "{stderr}");
 }
+
+/// Warnings end with a count line; `--quiet` (before or after the subcommand) prints neither
+/// the warnings nor their count, and the exit code stays 0. Errors are counted with them.
+#[test]
+fn warnings_are_counted_and_quiet_silences_them() {
+    let case = root().join("tests/fixtures/warn/latest_image_tag.kdl");
+    let case = case.to_str().unwrap();
+    let loud = labc(&["check", case], &root());
+    assert_eq!(loud.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    assert!(stderr.contains("labc::"), "{stderr}");
+    assert!(stderr.contains("\nwarning: 1 warning\n"), "{stderr}");
+    for args in [["--quiet", "check", case], ["check", case, "-q"]] {
+        let quiet = labc(&args, &root());
+        assert_eq!(quiet.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&quiet.stderr);
+        assert!(!stderr.contains("labc::"), "{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+        assert!(stderr.contains("no errors"), "{stderr}");
+    }
+    let bad = root().join("tests/fixtures/bad/more_errors_than_a_screen.kdl");
+    let failed = labc(&["check", bad.to_str().unwrap()], &root());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("error: 30 errors; nothing was written"),
+        "{stderr}"
+    );
+}
