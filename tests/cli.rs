@@ -167,3 +167,27 @@ fn warnings_are_counted_and_quiet_silences_them() {
         "{stderr}"
     );
 }
+
+/// `name::duplicate` labels the two names, each in its own excerpt: the declarations between
+/// them are not printed.
+#[test]
+fn a_duplicate_shows_the_two_names_not_what_lies_between() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site =
+        std::fs::read_to_string(root().join("tests/fixtures/bad/duplicate_app_name.kdl")).unwrap();
+    let between: String = (0..10)
+        .map(|i| format!("app filler{i} image=\"ghcr.io/x/f:1\" {{\n    port 8080\n}}\n"))
+        .collect();
+    let again = "app web image=\"ghcr.io/x/web:2\"";
+    let site = site.replace(again, &format!("{between}{again}"));
+    std::fs::write(tmp.path().join("site.kdl"), site).unwrap();
+    let output = labc(&["check", "--quiet"], tmp.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("app or database `web` is declared twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("first declared here"), "{stderr}");
+    assert!(stderr.contains("declared again here"), "{stderr}");
+    assert!(!stderr.contains("filler"), "{stderr}");
+}
