@@ -106,7 +106,7 @@ pub fn compile_parsed(
         return Err(all);
     }
     // the last line of defence: what would be written is held to the same rules as site.kdl
-    let mut unsafe_output = crate::secrets::coverage(&site, &files);
+    let mut unsafe_output = crate::secrets::coverage(&site, &file, &files);
     unsafe_output.extend(crate::secrets::scan_files(&files));
     if !unsafe_output.is_empty() {
         unsafe_output.extend(warnings);

@@ -853,17 +853,25 @@ pub enum Error {
     },
 
     /// A Secret reference in `out/` that no declared secret of a fitting scope backs.
+    ///
+    /// The label is on the site's declaration the reference comes from: the component setting
+    /// whose value names the Secret (`tunnel-secret="…"`), else the component whose
+    /// Application reads it, never a line of a file that is not written.
     #[error("out/{path} reads Secret `{name}` in namespace `{namespace}`, {reason}")]
     #[diagnostic(
         code(labc::secret::uncovered),
-        help("declare `secret {name} namespace=\"{namespace}\" {{ keys … }}` in site.kdl, or point the reference at a declared secret")
+        help("point the reference at a declared secret ({suggestion}), or declare `secret {name} namespace=\"{namespace}\" {{ keys … }}` in site.kdl")
     )]
     SecretUncovered {
         name: String,
         namespace: String,
         path: String,
         reason: String,
-        #[label("this reference")]
+        /// The declared secrets of that namespace, the nearest first.
+        suggestion: Suggestion,
+        /// What the label says: which declaration gives the name.
+        origin: String,
+        #[label("{origin}")]
         span: SourceSpan,
     },
 
