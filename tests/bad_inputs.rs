@@ -21,10 +21,12 @@ fn expected_errors(bytes: &[u8]) -> Option<usize> {
         .and_then(|n| n.trim().parse().ok())
 }
 
+/// Every fixture of `bad/`, and of `bad/once/`: mistakes that must be reported exactly once
+/// (`// errors: N`), kept apart so that `labc explain` shows the plainer example of each code.
 fn cases() -> Vec<std::path::PathBuf> {
-    let mut cases: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/bad"))
-        .unwrap()
-        .flatten()
+    let mut cases: Vec<_> = ["tests/fixtures/bad", "tests/fixtures/bad/once"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root().join(dir)).unwrap().flatten())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
         .collect();
