@@ -323,6 +323,9 @@ pub fn run() -> ExitCode {
         }
         Then::PrintFlows => {
             print!("{}", crate::flows::table(&compiled.flows));
+            for line in &compiled.default_deny {
+                println!("{line}");
+            }
             if compiled.quarantine {
                 let (label, value) = crate::emit::QUARANTINE;
                 println!(
