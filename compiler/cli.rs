@@ -484,6 +484,11 @@ pub fn graph_mermaid(compiled: &crate::Compiled) -> String {
     graph::picture(&compiled.graph, graph::Picture::Mermaid)
 }
 
+/// For the tests: render diagnostics exactly as `labc check` prints them without colour.
+pub fn render_plain(mut diagnostics: Vec<Located>) -> String {
+    render(&mut diagnostics, Format::Human, false, 100).text
+}
+
 #[cfg(test)]
 mod tests {
     use super::summary;
@@ -502,9 +507,4 @@ mod tests {
             Some("error: 3 errors, 1 warning; nothing was written")
         );
     }
-}
-
-/// For the tests: render diagnostics exactly as `labc check` prints them without colour.
-pub fn render_plain(mut diagnostics: Vec<Located>) -> String {
-    render(&mut diagnostics, Format::Human, false, 100).text
 }

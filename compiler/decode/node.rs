@@ -74,7 +74,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
             .clone()
             .unwrap_or_else(|| Spanned::new(Default::default(), name_entry.span())),
         role: role.unwrap_or(NodeRole::Worker),
-        address: address.clone().unwrap_or_else(|| {
+        address: address.unwrap_or_else(|| {
             Spanned::new(IpAddress("0.0.0.0".parse().expect("valid")), view.span())
         }),
         address_failed: address.is_none(),
