@@ -131,22 +131,23 @@ fn first_workload<'s>(site: &'s Site, ns: &str) -> Option<&'s str> {
 pub fn describe(site: &Site) -> Vec<String> {
     let cilium = site.has_component("cilium");
     let istio = site.has_component("istio");
-    let by =
-        match (cilium, istio) {
-            (true, true) => format!(
-                "NetworkPolicy {NETWORK_POLICY} and AuthorizationPolicy {AUTHORIZATION_POLICY}"
-            ),
-            (true, false) => format!("NetworkPolicy {NETWORK_POLICY}"),
-            (false, true) => format!("AuthorizationPolicy {AUTHORIZATION_POLICY}"),
-            (false, false) => return namespace::names(site)
+    let by = match (cilium, istio) {
+        (true, true) => {
+            format!("NetworkPolicy {NETWORK_POLICY} and AuthorizationPolicy {AUTHORIZATION_POLICY}")
+        }
+        (true, false) => format!("NetworkPolicy {NETWORK_POLICY}"),
+        (false, true) => format!("AuthorizationPolicy {AUTHORIZATION_POLICY}"),
+        (false, false) => {
+            return namespace::names(site)
                 .into_iter()
                 .map(|ns| {
                     format!(
                         "namespace {ns}: no default deny (the site has neither cilium nor istio)"
                     )
                 })
-                .collect(),
-        };
+                .collect()
+        }
+    };
     namespace::names(site)
         .into_iter()
         .map(|ns| {
