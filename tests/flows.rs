@@ -776,6 +776,32 @@ fn a_pod_run_by_hand_in_an_owned_namespace_may_talk_to_nothing() {
         .collect();
     assert!(!owned.is_empty());
     let pods = out.pods();
+    // beside the namespace-wide deny, every declared pod still resolves names and reaches
+    // istiod for its sidecar's configuration (xDS on 15012)
+    let system = |labels: [(&str, &str); 1], namespace: &str| Pod {
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .chain([(NS.to_string(), namespace.to_string())])
+            .collect(),
+        namespace: namespace.into(),
+        principal: String::new(),
+        name: labels[0].1.into(),
+    };
+    let dns = system([("k8s-app", "kube-dns")], "kube-system");
+    let istiod = system([("app", "istiod")], "istio-system");
+    for pod in &pods {
+        assert!(
+            cilium(&out, pod, &Peer::Pod(&dns), 53, "to"),
+            "{}: no DNS",
+            pod.name
+        );
+        assert!(
+            cilium(&out, pod, &Peer::Pod(&istiod), 15012, "to"),
+            "{}: no istiod",
+            pod.name
+        );
+    }
     for ns in &owned {
         let stray = stray_pod(ns);
         assert!(
