@@ -71,7 +71,9 @@ fn explanations(code: &mut String) {
         })
     };
     let text = std::fs::read_to_string(&error).expect("compiler/diag/error.rs");
-    code.push_str("pub static EXPLANATIONS: &[Explanation] = &[\n");
+    // one entry per variant, sorted by code (area, then name) so that `labc explain` and
+    // docs/diagnostics.md list them in a stable order, whatever the order of the enum
+    let mut entries: Vec<(String, String)> = Vec::new();
     let mut doc: Vec<&str> = Vec::new();
     let mut found: Option<String> = None;
     for line in text.lines() {
@@ -99,14 +101,20 @@ fn explanations(code: &mut String) {
                 ),
                 None => "None".to_string(),
             };
-            writeln!(
-                code,
-                "    Explanation {{ code: {code_name:?}, variant: {variant:?}, doc: {:?}, fixture: {fixture} }},",
-                doc.join("\n")
-            )
-            .unwrap();
+            entries.push((
+                code_name.clone(),
+                format!(
+                    "    Explanation {{ code: {code_name:?}, variant: {variant:?}, doc: {:?}, fixture: {fixture} }},\n",
+                    doc.join("\n")
+                ),
+            ));
             doc.clear();
         }
+    }
+    entries.sort();
+    code.push_str("pub static EXPLANATIONS: &[Explanation] = &[\n");
+    for (_, entry) in entries {
+        code.push_str(&entry);
     }
     code.push_str("];\n");
 }

@@ -10,6 +10,7 @@ mod fmt;
 mod graph;
 mod init;
 mod repo;
+pub(crate) mod read;
 mod verify;
 mod why;
 
@@ -42,7 +43,13 @@ Examples:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print no warnings, only errors (the exit code never depends on warnings)
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
+
+/// Set once from `--quiet` before any command runs; `report` drops warnings when it is set.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[derive(Subcommand)]
 enum Command {
@@ -134,7 +141,13 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 /// one list: JSON is one array.
 fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
     std::thread::spawn(crate::emit::warm_up);
-    let bytes = std::fs::read(site).map_err(|e| io_error("read", site, e))?;
+    let bytes = match read::read_site(site).map_err(|e| io_error("read", site, e))? {
+        read::Site::Bytes(bytes) => bytes,
+        read::Site::TooLarge(located) => {
+            report(vec![*located], format);
+            return Err(ExitCode::from(1));
+        }
+    };
     let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = site.display().to_string();
     // the stdlib and the site are parsed at the same time: the kdl parser dominates both
@@ -180,21 +193,40 @@ fn report(diagnostics: Vec<Located>, format: Format) -> bool {
     report_then(diagnostics, format, "nothing was written")
 }
 
-/// `report`, saying `outcome` after the count of errors.
+/// `report`, saying `outcome` after the count of errors. With `--quiet`, warnings are neither
+/// printed nor counted.
 fn report_then(mut diagnostics: Vec<Located>, format: Format, outcome: &str) -> bool {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        diagnostics.retain(|d| !d.error.is_warning());
+    }
     let rendered = render(&mut diagnostics, format, color(), 100);
     match format {
         // JSON and the runner's workflow commands go to stdout; people read stderr
         Format::Github | Format::Json => print!("{}", rendered.text),
         Format::Human => eprint!("{}", rendered.text),
     }
-    if format != Format::Json && rendered.errors > 0 {
-        eprintln!(
-            "error: {} error(s), {} warning(s); {outcome}",
-            rendered.errors, rendered.warnings
-        );
+    if format != Format::Json {
+        if let Some(line) = summary(rendered.errors, rendered.warnings, outcome) {
+            eprintln!("{line}");
+        }
     }
     rendered.errors > 0
+}
+
+/// The count line after the diagnostics: "3 errors, 1 warning; nothing was written", or
+/// "2 warnings" when nothing failed; none when there is nothing to count.
+fn summary(errors: usize, warnings: usize, outcome: &str) -> Option<String> {
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (0, w) => Some(format!("warning: {}", count(w, "warning"))),
+        (e, 0) => Some(format!("error: {}; {outcome}", count(e, "error"))),
+        (e, w) => Some(format!(
+            "error: {}, {}; {outcome}",
+            count(e, "error"),
+            count(w, "warning")
+        )),
+    }
 }
 
 fn io_error(what: &str, path: &Path, error: impl std::fmt::Display) -> ExitCode {
@@ -247,6 +279,7 @@ fn site_crds(site_dir: &Path) -> Result<crate::schema::SiteCrds, Result<Vec<Loca
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let (site, out, then, format) = match cli.command {
         Command::Build {
             site,
@@ -291,6 +324,9 @@ pub fn run() -> ExitCode {
         }
         Then::PrintFlows => {
             print!("{}", crate::flows::table(&compiled.flows));
+            for line in &compiled.default_deny {
+                println!("{line}");
+            }
             if compiled.quarantine {
                 let (label, value) = crate::emit::QUARANTINE;
                 println!(
@@ -409,6 +445,9 @@ fn stray_files(
 /// `labc build` keeps files it did not write (it never deletes them) but says that Argo CD
 /// would sync them; `--check` fails on them.
 fn warn_foreign(out_dir: &Path, foreign: &[String]) {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let out = out_dir.display();
     for path in foreign {
         eprintln!(
@@ -460,4 +499,24 @@ pub fn graph_mermaid(compiled: &crate::Compiled) -> String {
 /// For the tests: render diagnostics exactly as `labc check` prints them without colour.
 pub fn render_plain(mut diagnostics: Vec<Located>) -> String {
     render(&mut diagnostics, Format::Human, false, 100).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_count_line_says_what_there_is_in_words() {
+        assert_eq!(summary(0, 0, "x"), None);
+        assert_eq!(summary(0, 2, "x").as_deref(), Some("warning: 2 warnings"));
+        assert_eq!(summary(0, 1, "x").as_deref(), Some("warning: 1 warning"));
+        assert_eq!(
+            summary(1, 0, "nothing was written").as_deref(),
+            Some("error: 1 error; nothing was written")
+        );
+        assert_eq!(
+            summary(3, 1, "nothing was written").as_deref(),
+            Some("error: 3 errors, 1 warning; nothing was written")
+        );
+    }
 }

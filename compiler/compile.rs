@@ -14,6 +14,9 @@ pub struct Compiled {
     /// Whether pods Falco Talon labels are cut off by quarantine policies (`emit/quarantine.rs`),
     /// which `labc flows` says under its table.
     pub quarantine: bool,
+    /// What `labc flows` says of each namespace the site owns: how it starts from deny
+    /// (`emit/default_deny.rs`).
+    pub default_deny: Vec<String>,
     pub warnings: Vec<Located>,
     pub file: Arc<SourceFile>,
     /// The site's name in `file`: where diagnostics about `out/` as a whole point.
@@ -111,7 +114,7 @@ pub fn compile_parsed(
         return Err(all);
     }
     // the last line of defence: what would be written is held to the same rules as site.kdl
-    let mut unsafe_output = crate::secrets::coverage(&site, &files);
+    let mut unsafe_output = crate::secrets::coverage(&site, &file, &files);
     unsafe_output.extend(crate::secrets::scan_files(&files));
     if !unsafe_output.is_empty() {
         unsafe_output.extend(warnings);
@@ -135,6 +138,7 @@ pub fn compile_parsed(
         sources,
         flows,
         quarantine: site.has_component("talon") && site.has_component("cilium"),
+        default_deny: crate::emit::default_deny_lines(&site),
         kubernetes: site.settings.kubernetes.value.to_string(),
         endpoints: crate::stdlib::site_endpoints(&site, catalog),
         repo_files: crate::ci::files(&site),

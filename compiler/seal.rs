@@ -177,8 +177,14 @@ fn values(
 }
 
 pub fn run(args: &SealArgs, catalog: &crate::stdlib::Catalog) -> Result<(), Failure> {
-    let bytes = std::fs::read(&args.site)
-        .map_err(|e| format!("cannot read {}: {e}", args.site.display()))?;
+    let bytes = match crate::cli::read::read_site(&args.site)
+        .map_err(|e| format!("cannot read {}: {e}", args.site.display()))?
+    {
+        crate::cli::read::Site::Bytes(bytes) => bytes,
+        crate::cli::read::Site::TooLarge(located) => {
+            return Err(Failure::Diagnostics(vec![*located]))
+        }
+    };
     let site_dir = args
         .site
         .parent()

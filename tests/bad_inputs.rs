@@ -12,10 +12,21 @@ fn expected_code(bytes: &[u8]) -> String {
     first.trim_start_matches("//").trim().to_string()
 }
 
+/// The `// errors: N` line among the leading comments, if the fixture has one.
+fn expected_errors(bytes: &[u8]) -> Option<usize> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .take_while(|line| line.starts_with("//"))
+        .find_map(|line| line.strip_prefix("// errors:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// Every fixture of `bad/`, and of `bad/once/`: mistakes that must be reported exactly once
+/// (`// errors: N`), kept apart so that `labc explain` shows the plainer example of each code.
 fn cases() -> Vec<std::path::PathBuf> {
-    let mut cases: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/bad"))
-        .unwrap()
-        .flatten()
+    let mut cases: Vec<_> = ["tests/fixtures/bad", "tests/fixtures/bad/once"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root().join(dir)).unwrap().flatten())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
         .collect();
@@ -49,6 +60,33 @@ fn every_bad_input_reports_its_code_and_is_snapshotted() {
             "{}: expected {code}, got {codes:?}",
             case.display()
         );
+        // a mistake in the site is shown in the site: never in a file of out/ (not written on
+        // an error) nor in the stdlib
+        let elsewhere: Vec<String> = errors
+            .iter()
+            .filter(|e| e.file.name != display_name(&case))
+            .map(|e| format!("{} in {}", e.error.code_str(), e.file.name))
+            .collect();
+        assert!(
+            elsewhere.is_empty(),
+            "{}: labelled outside the site: {elsewhere:?}",
+            case.display()
+        );
+        // `// errors: N` in the header: exactly N errors, so that a value that failed is not
+        // reported again by a later rule under a value the user never wrote
+        if let Some(count) = expected_errors(&bytes) {
+            let errors: Vec<String> = errors
+                .iter()
+                .filter(|e| !e.error.is_warning())
+                .map(|e| e.error.to_string())
+                .collect();
+            assert_eq!(
+                errors.len(),
+                count,
+                "{}: expected {count} error(s), got {errors:#?}",
+                case.display()
+            );
+        }
         let name = case.file_stem().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(format!("bad_{name}"), labc::cli::render_plain(errors));
     }

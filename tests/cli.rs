@@ -110,3 +110,84 @@ fn completions_cover_every_subcommand() {
         }
     }
 }
+
+/// `labc check /dev/zero` and a pipe that never ends are refused after 16 MiB, as a
+/// diagnostic with the too-large code, instead of being read until memory runs out.
+#[test]
+#[cfg(unix)]
+fn endless_input_is_refused_at_the_size_limit() {
+    use std::process::{Command, Stdio};
+    let zero = labc(&["check", "/dev/zero"], &root());
+    assert_eq!(zero.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&zero.stderr);
+    assert!(stderr.contains("labc::syntax::too_large"), "{stderr}");
+    assert!(stderr.contains("labc reads at most 16777216"), "{stderr}");
+
+    let mut yes = Command::new("yes")
+        .arg("node a")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("yes runs");
+    let pipe = Command::new(env!("CARGO_BIN_EXE_labc"))
+        .args(["check", "/dev/stdin"])
+        .stdin(yes.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    let _ = yes.kill();
+    let _ = yes.wait();
+    assert_eq!(pipe.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&pipe.stderr);
+    assert!(stderr.contains("labc::syntax::too_large"), "{stderr}");
+}
+
+/// Warnings end with a count line; `--quiet` (before or after the subcommand) prints neither
+/// the warnings nor their count, and the exit code stays 0. Errors are counted with them.
+#[test]
+fn warnings_are_counted_and_quiet_silences_them() {
+    let case = root().join("tests/fixtures/warn/latest_image_tag.kdl");
+    let case = case.to_str().unwrap();
+    let loud = labc(&["check", case], &root());
+    assert_eq!(loud.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    assert!(stderr.contains("labc::"), "{stderr}");
+    assert!(stderr.contains("\nwarning: 1 warning\n"), "{stderr}");
+    for args in [["--quiet", "check", case], ["check", case, "-q"]] {
+        let quiet = labc(&args, &root());
+        assert_eq!(quiet.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&quiet.stderr);
+        assert!(!stderr.contains("labc::"), "{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+        assert!(stderr.contains("no errors"), "{stderr}");
+    }
+    let bad = root().join("tests/fixtures/bad/more_errors_than_a_screen.kdl");
+    let failed = labc(&["check", bad.to_str().unwrap()], &root());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("error: 30 errors; nothing was written"),
+        "{stderr}"
+    );
+}
+
+/// `name::duplicate` labels the two names, each in its own excerpt: the declarations between
+/// them are not printed.
+#[test]
+fn a_duplicate_shows_the_two_names_not_what_lies_between() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site =
+        std::fs::read_to_string(root().join("tests/fixtures/bad/duplicate_app_name.kdl")).unwrap();
+    let between: String = (0..10)
+        .map(|i| format!("app filler{i} image=\"ghcr.io/x/f:1\" {{\n    port 8080\n}}\n"))
+        .collect();
+    let again = "app web image=\"ghcr.io/x/web:2\"";
+    let site = site.replace(again, &format!("{between}{again}"));
+    std::fs::write(tmp.path().join("site.kdl"), site).unwrap();
+    let output = labc(&["check", "--quiet"], tmp.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("app or database `web` is declared twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("first declared here"), "{stderr}");
+    assert!(stderr.contains("declared again here"), "{stderr}");
+    assert!(!stderr.contains("filler"), "{stderr}");
+}

@@ -89,6 +89,12 @@ fn a_removed_app_removes_its_folder_and_its_flows() {
     );
     let summary = found.summary();
     assert!(summary.removed > 0 && summary.added == 0, "{summary:?}");
+    // the app had namespace `jobs` to itself: Kubernetes deletes everything in it
+    assert_eq!(
+        summary.risks.get(&labc::diff::Risk::NamespaceRemoved),
+        Some(&1),
+        "{summary:?}"
+    );
 }
 
 #[test]

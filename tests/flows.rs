@@ -86,12 +86,30 @@ impl Out {
             .collect()
     }
 
+    /// The AuthorizationPolicies of `pod` with `action`: Istio reads a missing action as
+    /// ALLOW and a missing selector as every workload of the namespace (`spec: {}`, the
+    /// allow-nothing policy).
     fn aps(&self, pod: &Pod, action: &str) -> Vec<&Value> {
         self.objects
             .iter()
             .filter(Out::of("AuthorizationPolicy", &pod.namespace))
-            .filter(|p| p["spec"]["action"].as_str() == Some(action))
-            .filter(|p| selects(&p["spec"]["selector"], &pod.labels))
+            .filter(|p| p["spec"]["action"].as_str().unwrap_or("ALLOW") == action)
+            .filter(|p| {
+                let selector = &p["spec"]["selector"];
+                selector.is_null() || selects(selector, &pod.labels)
+            })
+            .collect()
+    }
+
+    /// The standard NetworkPolicies selecting `pod`; `podSelector: {}` selects every pod.
+    fn knps(&self, pod: &Pod) -> Vec<&Value> {
+        self.objects
+            .iter()
+            .filter(Out::of("NetworkPolicy", &pod.namespace))
+            .filter(|p| {
+                let selector = &p["spec"]["podSelector"];
+                selector["matchLabels"].is_null() || selects(selector, &pod.labels)
+            })
             .collect()
     }
 }
@@ -156,6 +174,15 @@ fn cilium(out: &Out, pod: &Pod, peer: &Peer, port: u16, dir: &str) -> bool {
         "{} has no CiliumNetworkPolicy",
         pod.name
     );
+    // Cilium allows the union of every policy selecting a pod, standard ones included: labc's
+    // (per workload and per namespace) only deny, so they add nothing to the union
+    for knp in out.knps(pod) {
+        assert!(
+            knp["spec"]["ingress"].is_null() && knp["spec"]["egress"].is_null(),
+            "a NetworkPolicy selecting {} allows something: {knp:?}",
+            pod.name
+        );
+    }
     let matches = |key| {
         policies.iter().any(|p| {
             list(&p["spec"], key)
@@ -718,6 +745,131 @@ fn an_instrumented_app_may_send_traces_to_tempo_on_otlp_http_and_no_other_app_ma
             && f.origin == labc::flows::Origin::Traces));
 }
 
+/// A pod nobody declared, run by hand in a namespace the site owns: no label of the site's.
+fn stray_pod(namespace: &str) -> Pod {
+    Pod {
+        labels: BTreeMap::from([
+            ("run".to_string(), "debug".to_string()),
+            (NS.to_string(), namespace.to_string()),
+        ]),
+        namespace: namespace.into(),
+        principal: format!("cluster.local/ns/{namespace}/sa/default"),
+        name: format!("{namespace}/debug"),
+    }
+}
+
+/// Every namespace the site owns starts from deny as a whole: a pod run by hand there is
+/// selected by the namespace's NetworkPolicy for both directions with no rule (and by no
+/// CiliumNetworkPolicy that would open anything), and by an AuthorizationPolicy that admits no
+/// request of any of the site's pods or of the gateway; while the declared flows stay open
+/// (the seed walk above runs with both namespace-wide policies in place). Every pod template
+/// written into such a namespace is selected by a CiliumNetworkPolicy of its own, so that no
+/// Job or hook labc writes is left with the namespace's deny and no allow.
+#[test]
+fn a_pod_run_by_hand_in_an_owned_namespace_may_talk_to_nothing() {
+    let (site, out) = compile("site.kdl");
+    let owned: std::collections::BTreeSet<&str> = site
+        .apps
+        .iter()
+        .map(|a| a.namespace.as_str())
+        .chain(site.databases.iter().map(|d| d.namespace.as_str()))
+        .collect();
+    assert!(!owned.is_empty());
+    let pods = out.pods();
+    // beside the namespace-wide deny, every declared pod still resolves names and reaches
+    // istiod for its sidecar's configuration (xDS on 15012)
+    let system = |labels: [(&str, &str); 1], namespace: &str| Pod {
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .chain([(NS.to_string(), namespace.to_string())])
+            .collect(),
+        namespace: namespace.into(),
+        principal: String::new(),
+        name: labels[0].1.into(),
+    };
+    let dns = system([("k8s-app", "kube-dns")], "kube-system");
+    let istiod = system([("app", "istiod")], "istio-system");
+    for pod in &pods {
+        assert!(
+            cilium(&out, pod, &Peer::Pod(&dns), 53, "to"),
+            "{}: no DNS",
+            pod.name
+        );
+        assert!(
+            cilium(&out, pod, &Peer::Pod(&istiod), 15012, "to"),
+            "{}: no istiod",
+            pod.name
+        );
+    }
+    for ns in &owned {
+        let stray = stray_pod(ns);
+        assert!(
+            out.cnps(&stray).is_empty(),
+            "a Cilium policy selects {}",
+            stray.name
+        );
+        let knps = out.knps(&stray);
+        assert!(
+            knps.iter().any(|p| {
+                let types: Vec<String> = list(&p["spec"], "policyTypes")
+                    .iter()
+                    .map(|t| str_of(t))
+                    .collect();
+                types.contains(&"Ingress".to_string())
+                    && types.contains(&"Egress".to_string())
+                    && p["spec"]["ingress"].is_null()
+                    && p["spec"]["egress"].is_null()
+            }),
+            "no namespace-wide deny selects {}",
+            stray.name
+        );
+        let gateway = gateway_pod("public");
+        for from in pods.iter().chain([&gateway]) {
+            for port in [80, 443, 8080, 3306, 9090, 15020] {
+                let r = request(from, port);
+                assert!(
+                    !out.aps(&stray, "ALLOW").is_empty() && !istio(&out, &stray, &r),
+                    "{} may call {} on {port}",
+                    from.name,
+                    stray.name
+                );
+            }
+        }
+    }
+    for object in &out.objects {
+        let ns = str_of(&object["metadata"]["namespace"]);
+        let kind = object["kind"].as_str().unwrap_or_default();
+        let template = match kind {
+            "Deployment" | "Rollout" | "StatefulSet" | "DaemonSet" | "Job" => {
+                &object["spec"]["template"]
+            }
+            "CronJob" => &object["spec"]["jobTemplate"]["spec"]["template"],
+            "Pod" => object,
+            _ => continue,
+        };
+        if !owned.contains(ns.as_str()) {
+            continue;
+        }
+        let mut labels: BTreeMap<String, String> = template["metadata"]["labels"]
+            .as_mapping()
+            .map(|m| m.iter().map(|(k, v)| (str_of(k), str_of(v))).collect())
+            .unwrap_or_default();
+        labels.insert(NS.into(), ns.clone());
+        let pod = Pod {
+            labels,
+            namespace: ns.clone(),
+            principal: String::new(),
+            name: format!("{kind} {ns}/{}", str_of(&object["metadata"]["name"])),
+        };
+        assert!(
+            !out.cnps(&pod).is_empty(),
+            "{} has no allows of its own",
+            pod.name
+        );
+    }
+}
+
 /// `labc flows` prints the table the policies are written from, one row per flow, and says what
 /// happens to everything else and to a pod Falco Talon quarantines.
 #[test]
@@ -737,6 +889,10 @@ fn labc_flows_prints_every_flow_and_what_is_denied() {
         .any(|r| r.contains("blog/was") && r.contains("world") && r.contains("443")));
     assert!(text.contains("every other flow is denied"));
     assert!(text.contains("quarantine=true may not talk to anything"));
+    assert!(
+        text.contains("namespace blog: default deny for every pod (NetworkPolicy labc.default-deny and AuthorizationPolicy labc.allow-nothing)"),
+        "{text}"
+    );
     // without Talon there is no quarantine to speak of
     let output = crate::support::labc(&["flows", "tests/fixtures/ok/policies/site.kdl"], &root());
     let text = String::from_utf8(output.stdout).unwrap();

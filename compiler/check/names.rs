@@ -44,6 +44,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         "in a site",
         site.nodes
             .iter()
+            .filter(|n| !n.address_failed)
             .map(|n| (n.address.to_string(), n.address.span)),
         errors,
     );

@@ -27,7 +27,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         }
     }
     if let Some(nodes) = &network.nodes {
-        for node in &site.nodes {
+        for node in site.nodes.iter().filter(|n| !n.address_failed) {
             if let Some(which) = nodes.reserved(node.address.value.0) {
                 let (first, last) = nodes.host_range();
                 errors.push(Error::NodeAddressReserved {

@@ -45,7 +45,14 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
             .apps
             .iter()
             .find(|a| a.name.value == *target)
-            .map(|a| a.ports.iter().map(|p| p.number.value).collect())
+            // a port of the app failed and was reported: its list cannot say what is missing
+            .map(|a| {
+                if a.ports_incomplete {
+                    policy.ports.iter().map(|p| p.value).collect()
+                } else {
+                    a.ports.iter().map(|p| p.number.value).collect()
+                }
+            })
             .or_else(|| {
                 site.databases
                     .iter()

@@ -21,18 +21,20 @@ fn unknown<'a>(
 }
 
 /// The ports each app and database exposes, by name, for resolving flows in one lookup each.
-fn exposed_ports<'a>(view: &SiteView<'a>) -> BTreeMap<&'a str, Vec<u16>> {
+/// The ports of each app and database; `None` for an app one of whose ports failed to decode
+/// (and was reported), whose list cannot say that a port is missing.
+fn exposed_ports<'a>(view: &SiteView<'a>) -> BTreeMap<&'a str, Option<Vec<u16>>> {
     let apps = view.site.apps.iter().map(|a| {
         (
             a.name.as_str(),
-            a.ports.iter().map(|p| p.number.value).collect(),
+            (!a.ports_incomplete).then(|| a.ports.iter().map(|p| p.number.value).collect()),
         )
     });
     let dbs = view
         .site
         .databases
         .iter()
-        .map(|d| (d.name.as_str(), vec![d.engine.port()]));
+        .map(|d| (d.name.as_str(), Some(vec![d.engine.port()])));
     // the first declaration wins, as duplicates are reported by the names rule
     let mut map = BTreeMap::new();
     for (name, ports) in apps.chain(dbs) {
@@ -68,7 +70,8 @@ fn secret_for<'a>(
         ));
         return None;
     };
-    if secret.namespace.value != *namespace {
+    // an empty namespace is the placeholder of one already reported as invalid
+    if secret.namespace.value != *namespace && !namespace.as_str().is_empty() {
         errors.push(Error::SecretNamespaceMismatch {
             secret: name.to_string(),
             secret_namespace: secret.namespace.to_string(),
@@ -113,7 +116,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
         for used in &app.uses {
             match exposed.get(used.target.as_str()).cloned() {
                 None => errors.push(unknown("app or database", &used.target, workloads())),
-                Some(ports) => {
+                Some(None) => {}
+                Some(Some(ports)) => {
                     let wanted = used.port.as_ref();
                     let missing = match wanted {
                         Some(port) => {
@@ -151,7 +155,9 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                     gateways.iter().map(|g| g.name.as_str()),
                 ));
             }
-            if let Some(port) = &route.port {
+            if app.ports_incomplete {
+                // a port failed and was reported; the route's may be that one
+            } else if let Some(port) = &route.port {
                 if app.port(port.value).is_none() {
                     let ports: Vec<u16> = app.ports.iter().map(|p| p.number.value).collect();
                     errors.push(Error::UnknownPort {
@@ -170,7 +176,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 });
             }
         }
-        if let Some(metrics) = &app.metrics {
+        if let Some(metrics) = app.metrics.as_ref().filter(|_| !app.ports_incomplete) {
             let ports: Vec<u16> = app.ports.iter().map(|p| p.number.value).collect();
             let missing = match &metrics.port {
                 Some(port) => app
@@ -188,7 +194,7 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 });
             }
         }
-        for probe in &app.probes {
+        for probe in app.probes.iter().filter(|_| !app.ports_incomplete) {
             let port = match &probe.action {
                 ProbeAction::Http { port, .. } | ProbeAction::Tcp { port } => Some(*port),
                 ProbeAction::Exec { .. } => None,

@@ -72,7 +72,7 @@ pub fn explain(e: &Explanation) -> String {
     text
 }
 
-/// `docs/diagnostics.md`: every explanation on one page, in the order of the enum. A test
+/// `docs/diagnostics.md`: every explanation on one page, sorted by code as `labc explain` lists them. A test
 /// keeps the committed page equal to this.
 pub fn page() -> String {
     let mut text = String::from(
@@ -84,4 +84,28 @@ pub fn page() -> String {
         let _ = write!(text, "\n## `{}`\n\n```text\n{}```\n", e.code, explain(e));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list;
+
+    /// The listing is sorted by area, then by name within the area, and has every code once.
+    #[test]
+    fn codes_are_listed_by_area_then_name() {
+        let listed = list();
+        let codes: Vec<(&str, &str)> = listed
+            .lines()
+            .map(|line| {
+                let code = line.split_whitespace().next().unwrap_or_default();
+                let rest = code.strip_prefix("labc::").expect("a labc:: code");
+                rest.split_once("::").expect("area::name")
+            })
+            .collect();
+        assert_eq!(codes.len(), crate::diag::EXPLANATIONS.len());
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
 }

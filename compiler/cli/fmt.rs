@@ -17,8 +17,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let site = &args.site;
-    let bytes = match std::fs::read(site) {
-        Ok(bytes) => bytes,
+    let bytes = match super::read::read_site(site) {
+        Ok(super::read::Site::Bytes(bytes)) => bytes,
+        Ok(super::read::Site::TooLarge(located)) => {
+            super::report(vec![*located], Format::Human);
+            return ExitCode::from(1);
+        }
         Err(e) => return super::io_error("read", site, e),
     };
     let name = site.display().to_string();

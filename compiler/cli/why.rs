@@ -64,7 +64,15 @@ pub fn run(args: Args) -> ExitCode {
         parent.join(&map.site)
     });
     // the map is only as good as the site it was built from: moved lines would mislead
-    let source = match std::fs::read(&site) {
+    // bounded like every read of a site: a site over the limit was never built, so its hash
+    // cannot match the map's
+    let bytes = super::read::read_site(&site).and_then(|read| match read {
+        super::read::Site::Bytes(bytes) => Ok(bytes),
+        super::read::Site::TooLarge(located) => {
+            Err(std::io::Error::other(located.error.to_string()))
+        }
+    });
+    let source = match bytes {
         Ok(bytes) if site_hash(&bytes) != map.sha256 => {
             eprintln!(
                 "error: {} was built from another version of {}; run `labc build` to bring it up \

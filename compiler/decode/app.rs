@@ -85,12 +85,16 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
         user,
         exceptions: Vec::new(),
         span: view.span(),
+        ports_incomplete: false,
     };
     let (mut resources_seen, mut canary_seen, mut nodes_seen, mut metrics_seen) =
         (None, None, None, None);
     for child in view.children(APP_CHILDREN, cx) {
         match child.name().value() {
-            "port" => app.ports.extend(decode_port(child, cx)),
+            "port" => match decode_port(child, cx) {
+                Some(port) => app.ports.push(port),
+                None => app.ports_incomplete = true,
+            },
             "resources" if first_of(&mut resources_seen, child, cx) => {
                 app.resources = resources::decode(child, cx)
             }
@@ -127,10 +131,14 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<App> {
 }
 
 /// The `namespace=` of an app or database, defaulting to the declaration's own name.
+/// A `namespace=` that is written but invalid (and reported) gives the empty name, the
+/// placeholder the rules skip, rather than the declaration's name, which the user did not write.
 pub fn namespace_of(view: &NodeView, name: &Spanned<Name>, cx: &mut Cx) -> Spanned<Name> {
-    view.prop("namespace")
-        .and_then(|e| value::name(e, "namespace", cx))
-        .unwrap_or_else(|| name.clone())
+    match view.prop("namespace") {
+        Some(e) => value::name(e, "namespace", cx)
+            .unwrap_or_else(|| Spanned::new(Name::default(), e.span())),
+        None => name.clone(),
+    }
 }
 
 /// A node whose arguments are all names: `nodes worker-1 worker-2`.

@@ -77,6 +77,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
         address: address.unwrap_or_else(|| {
             Spanned::new(IpAddress("0.0.0.0".parse().expect("valid")), view.span())
         }),
+        address_failed: address.is_none(),
         cpu,
         memory,
         schedulable: schedulable.unwrap_or(role != Some(NodeRole::ControlPlane)),
@@ -97,7 +98,9 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
             _ => {}
         }
     }
-    (name.is_some() && address.is_some()).then_some(out)
+    // kept whatever failed (and was reported), so that what counts nodes (storage replicas)
+    // still counts it; a failed name is the empty placeholder the rules skip
+    Some(out)
 }
 
 fn label_text(entry: &kdl::KdlEntry, what: &str, is_key: bool, cx: &mut Cx) -> Option<String> {

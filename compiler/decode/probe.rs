@@ -41,6 +41,9 @@ pub fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
         (Some(path), None) => {
             let path = value::parsed(path, "http", "path", "\"/healthz\"", HttpPath::parse, cx)?;
             let Some(port) = port else {
+                if v.prop("port").is_some() {
+                    return None; // written, but not a port: reported as such
+                }
                 cx.push(Error::MissingProperty {
                     node: "probe".into(),
                     property: "port",

@@ -1067,17 +1067,25 @@ pub enum Error {
     },
 
     /// A Secret reference in `out/` that no declared secret of a fitting scope backs.
+    ///
+    /// The label is on the site's declaration the reference comes from: the component setting
+    /// whose value names the Secret (`tunnel-secret="…"`), else the component whose
+    /// Application reads it, never a line of a file that is not written.
     #[error("out/{path} reads Secret `{name}` in namespace `{namespace}`, {reason}")]
     #[diagnostic(
         code(labc::secret::uncovered),
-        help("declare `secret {name} namespace=\"{namespace}\" {{ keys … }}` in site.kdl, or point the reference at a declared secret")
+        help("point the reference at a declared secret ({suggestion}), or declare `secret {name} namespace=\"{namespace}\" {{ keys … }}` in site.kdl")
     )]
     SecretUncovered {
         name: String,
         namespace: String,
         path: String,
         reason: String,
-        #[label("this reference")]
+        /// The declared secrets of that namespace, the nearest first.
+        suggestion: Suggestion,
+        /// What the label says: which declaration gives the name.
+        origin: String,
+        #[label("{origin}")]
         span: SourceSpan,
     },
 
@@ -1125,12 +1133,14 @@ pub enum Error {
 
     /// The site file is larger than labc reads.
     ///
-    /// labc refuses a file over 16 MiB before parsing it, so that a wrong path (a disk image,
-    /// a log) fails at once instead of filling memory.
+    /// labc refuses a file over 16 MiB before reading it, so that a wrong path (a disk image,
+    /// a log, `/dev/zero`, a pipe that never ends) fails at once instead of filling memory: a
+    /// regular file is refused on the size its metadata gives, anything else (a device, a pipe)
+    /// is read one byte past the limit and no further.
     ///
     /// No example site: a 16 MiB fixture would weigh on the repository; the bad-input tests
     /// make one in memory.
-    #[error("the site file is {size} bytes; labc reads at most {limit}")]
+    #[error("the site file is at least {size} bytes; labc reads at most {limit}")]
     #[diagnostic(code(labc::syntax::too_large), help("a site of thousands of apps fits well under this limit; check that this is the right file"))]
     TooLarge {
         size: usize,

@@ -5,6 +5,7 @@ mod explain;
 mod render;
 mod source;
 mod suggest;
+mod wrap;
 
 pub use error::Error;
 pub use explain::{explanation, Explanation, EXPLANATIONS};

@@ -71,7 +71,10 @@ fn human(diagnostics: &[Located], color: bool, width: usize) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_links(false);
+        .with_links(false)
+        .with_word_separator(textwrap::WordSeparator::Custom(super::wrap::words))
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     for located in diagnostics.iter().take(HUMAN_LIMIT) {
         let source = NamedSource::new(located.file.name.clone(), located.file.text.clone());
@@ -169,6 +172,39 @@ fn github_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{github_data, github_property};
+    use crate::diag::{Error, Located, SourceFile};
+
+    /// A help longer than the width, with a command and a path in it: every line break falls at
+    /// a space outside backticks, so the command and the path can be copied from one line.
+    #[test]
+    fn help_breaks_only_between_words_outside_code() {
+        let file = SourceFile::new("site.kdl", "secret db-credentials-for-the-shop-frontend\n");
+        let error = Error::SealedMissing {
+            name: "db-credentials-for-the-shop-frontend".into(),
+            command: "labc seal db-credentials-for-the-shop-frontend".into(),
+            path: "sealed/shop-frontend-with-a-long-namespace/db-credentials-for-the-shop-frontend.yaml".into(),
+            span: (7, 36).into(),
+        };
+        let mut diagnostics = vec![Located::new(&file, error)];
+        let text = super::render(&mut diagnostics, super::Format::Human, false, 60).text;
+        let help: String = text
+            .split_once("help: ")
+            .expect("a help")
+            .1
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            help.contains("`labc seal db-credentials-for-the-shop-frontend`"),
+            "{text}"
+        );
+        assert!(
+            help.contains("sealed/shop-frontend-with-a-long-namespace/db-credentials-for-the-shop-frontend.yaml"),
+            "{text}"
+        );
+        assert!(help.lines().count() > 1, "the help wraps at all: {text}");
+    }
 
     #[test]
     fn workflow_commands_escape_what_would_end_them() {

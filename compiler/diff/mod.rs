@@ -116,13 +116,13 @@ pub fn diff(old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, Vec<u8>>) ->
             (Some(a), None) => Change {
                 id: id.clone(),
                 file: a.file.clone(),
-                risks: risk::of_object(id, &a.file, &a.body),
+                risks: risk::of_object(id, &a.file, &a.body, true),
                 what: What::Removed,
             },
             (None, Some(b)) => Change {
                 id: id.clone(),
                 file: b.file.clone(),
-                risks: risk::of_object(id, &b.file, &b.body),
+                risks: risk::of_object(id, &b.file, &b.body, false),
                 what: What::Added,
             },
             (None, None) => continue,

@@ -1,6 +1,8 @@
-//! The classes of change a reviewer must not miss, most dangerous first: who may do what
-//! (RBAC), the API itself (CRDs), secrets, who may talk to whom (network and L7 policy), what
-//! code runs (images) and what runs as root on the machines (node scripts).
+//! The classes of change a reviewer must not miss, most dangerous first: a Namespace removed
+//! (Kubernetes deletes everything in it), a change the API server refuses to apply in place (the
+//! sync fails until the object is deleted and created again, losing what it held), who may do
+//! what (RBAC), the API itself (CRDs), secrets, who may talk to whom (network and L7 policy),
+//! what code runs (images) and what runs as root on the machines (node scripts).
 
 use super::fields::FieldChange;
 use super::object::{Body, ObjectId};
@@ -11,6 +13,8 @@ use std::collections::BTreeSet;
 /// In the order the summary lists them: most risky first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Risk {
+    NamespaceRemoved,
+    Immutable,
     Rbac,
     Crd,
     Secrets,
@@ -23,6 +27,8 @@ pub enum Risk {
 impl Risk {
     pub fn as_str(self) -> &'static str {
         match self {
+            Risk::NamespaceRemoved => "namespace removed",
+            Risk::Immutable => "not applicable in place",
             Risk::Rbac => "RBAC",
             Risk::Crd => "CRDs",
             Risk::Secrets => "secrets",
@@ -78,9 +84,93 @@ fn of_path(path: &str) -> Option<Risk> {
     None
 }
 
+/// Whether the API server refuses `change` to an object of `kind` in place: the fields its
+/// validation makes immutable once the object exists (apps/v1 StatefulSet and Deployment,
+/// batch/v1 Job, core/v1 Service and PersistentVolumeClaim).
+fn immutable(kind: &str, change: &FieldChange) -> bool {
+    let path = change.path.as_str();
+    let under = |prefix: &str| {
+        path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(['.', '[']))
+    };
+    match kind {
+        "StatefulSet" => {
+            under("spec.volumeClaimTemplates")
+                || under("spec.selector")
+                || under("spec.serviceName")
+                || under("spec.podManagementPolicy")
+        }
+        "Deployment" | "DaemonSet" | "ReplicaSet" => under("spec.selector"),
+        "Job" => under("spec.template") || under("spec.selector") || under("spec.completionMode"),
+        "Service" => {
+            // ClusterIP <-> NodePort <-> LoadBalancer is applied in place; an address once
+            // given is not, nor is a move to or from ExternalName (which has none)
+            let external =
+                |v: &Option<Value>| v.as_ref().and_then(Value::as_str) == Some("ExternalName");
+            under("spec.clusterIP")
+                || under("spec.clusterIPs")
+                || (path == "spec.type" && (external(&change.old) || external(&change.new)))
+        }
+        "PersistentVolumeClaim" => {
+            under("spec.storageClassName")
+                || under("spec.accessModes")
+                || under("spec.volumeMode")
+                || under("spec.volumeName")
+                || (path == "spec.resources.requests.storage" && shrinks(change))
+        }
+        _ => false,
+    }
+}
+
+/// A storage request made smaller (or removed): claims only grow.
+fn shrinks(change: &FieldChange) -> bool {
+    let size = |v: &Option<Value>| v.as_ref().and_then(quantity_of);
+    match (size(&change.old), size(&change.new)) {
+        (Some(old), Some(new)) => new < old,
+        (Some(_), None) => change.new.is_none(),
+        _ => false,
+    }
+}
+
+/// A Kubernetes quantity (`10Gi`, `500M`, `1.5T`, `1024`) in bytes.
+fn quantity_of(value: &Value) -> Option<f64> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor = match suffix {
+        "" => 1.0,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        _ => return None,
+    };
+    Some(number * factor)
+}
+
 pub fn of_change(id: &ObjectId, file: &str, what: &What) -> BTreeSet<Risk> {
     let mut risks = of_kind(id, file);
     if let What::Fields(fields) = what {
+        if fields.iter().any(|f| immutable(&id.kind, f)) {
+            risks.insert(Risk::Immutable);
+        }
         risks.extend(fields.iter().filter_map(|f: &FieldChange| {
             of_path(&f.path).or_else(|| {
                 // a whole subtree added or removed may hold an image
@@ -92,9 +182,13 @@ pub fn of_change(id: &ObjectId, file: &str, what: &What) -> BTreeSet<Risk> {
     risks
 }
 
-/// An added or removed object: its kind, and whether it brings or takes away images.
-pub fn of_object(id: &ObjectId, file: &str, body: &Body) -> BTreeSet<Risk> {
+/// An added or removed object: its kind, and whether it brings or takes away images; a
+/// Namespace removed takes everything in it.
+pub fn of_object(id: &ObjectId, file: &str, body: &Body, removed: bool) -> BTreeSet<Risk> {
     let mut risks = of_kind(id, file);
+    if removed && id.kind == "Namespace" && id.group.is_empty() {
+        risks.insert(Risk::NamespaceRemoved);
+    }
     if let Body::Yaml(value) = body {
         if holds_image(value) {
             risks.insert(Risk::Images);

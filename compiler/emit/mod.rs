@@ -32,6 +32,7 @@ mod workload;
 pub use application::WAVES_PER_LEVEL;
 pub use argocd::{site_application, MESH, NAMESPACES, PLATFORM_SECRETS, ROOT, SITE_APPLICATIONS};
 pub use canary::{first_measurement as analysis_first_measurement, HASH_LABEL};
+pub use default_deny::describe as default_deny_lines;
 pub use files::Files;
 pub use labels::QUARANTINE;
 pub use metrics::discovered_pod_label;
@@ -120,6 +121,7 @@ pub fn emit(
         files
     });
     namespace::emit(site, &mut files);
+    default_deny::namespaces(site, &mut files);
     argocd::emit(site, graph, &mut files);
     nodes::emit(site, catalog, &mut files);
     platform::emit(site, catalog, platform, graph, &mut files);

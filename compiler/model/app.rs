@@ -28,6 +28,10 @@ pub struct App {
     /// Scanner checks this app knowingly fails, with the site's reasons.
     pub exceptions: Vec<super::Exception>,
     pub span: Span,
+    /// A `port` of the app failed to decode (and was reported): its port list is incomplete,
+    /// so rules that look a port up in it stay silent rather than report a port the user
+    /// wrote as missing.
+    pub ports_incomplete: bool,
 }
 
 impl App {

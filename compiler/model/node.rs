@@ -21,6 +21,10 @@ pub struct Node {
     pub name: Spanned<Name>,
     pub role: NodeRole,
     pub address: Spanned<IpAddress>,
+    /// `address=` was missing or failed to decode (and was reported): `address` is a
+    /// placeholder no rule may look at. The node is kept, so that what counts or names nodes
+    /// (storage replicas, `nodes …`) still sees it.
+    pub address_failed: bool,
     pub cpu: Option<Spanned<Quantity>>,
     pub memory: Option<Spanned<Quantity>>,
     /// Whether ordinary workloads may be scheduled here; control-plane nodes default to no,

@@ -2,10 +2,11 @@
 //! Read back from the emitted files rather than from the model, so that a component template
 //! naming a Secret is held to the same rule as an app's env.
 
-use crate::diag::{Error, Located, SourceFile};
+use crate::diag::{Error, Located, SourceFile, Suggestion};
 use crate::emit::Files;
-use crate::model::Site;
+use crate::model::{SettingValue, Site, Span};
 use serde_yaml::Value;
+use std::sync::Arc;
 
 /// One Secret name read by an object, and the namespace it is read from.
 struct Reference {
@@ -108,8 +109,46 @@ pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
     found
 }
 
-/// Checks every reference in `files` against the secrets `site` declares.
-pub fn coverage(site: &Site, files: &Files) -> Vec<Located> {
+/// Where in the site a Secret name read by `out/{path}` was written, and what to call it: the
+/// component setting whose value is the name (a component whose Application is `path` first),
+/// else the component whose Application reads it, else the site's name. The file of `out/` is
+/// never written when this is reported, so a label there would point at nothing.
+fn origin(site: &Site, path: &str, name: &str) -> (Span, String) {
+    let components: Vec<_> = site.layers.iter().flat_map(|l| &l.components).collect();
+    let reads = |component: &str| {
+        path.strip_prefix("argocd/application-")
+            .and_then(|rest| rest.strip_suffix(".yaml"))
+            .is_some_and(|application| {
+                application == component || application.starts_with(&format!("{component}-"))
+            })
+    };
+    let names = |value: &SettingValue| match value {
+        SettingValue::String(text) => text == name,
+        SettingValue::List(items) => items.iter().any(|i| i == name),
+        _ => false,
+    };
+    let mut ordered = components.clone();
+    ordered.sort_by_key(|c| !reads(c.name.as_str()));
+    for component in &ordered {
+        if let Some((key, setting)) = component.settings.iter().find(|(_, v)| names(&v.value)) {
+            return (
+                setting.span,
+                format!("`{key}` of `{}` names it", component.name),
+            );
+        }
+    }
+    if let Some(component) = components.iter().find(|c| reads(c.name.as_str())) {
+        return (
+            component.name.span,
+            format!("`{}` reads it (its chart values)", component.name),
+        );
+    }
+    (site.settings.name.span, format!("read by out/{path}"))
+}
+
+/// Checks every reference in `files` against the secrets `site` declares; each finding is
+/// labelled in `file`, the site.
+pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Located> {
     let mut diagnostics = Vec::new();
     for (path, bytes) in files.as_map() {
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -141,18 +180,24 @@ pub fn coverage(site: &Site, files: &Files) -> Vec<Located> {
                     s.namespace
                 ),
             };
-            let at = text
-                .find(&format!(" {}\n", reference.name))
-                .map_or(0, |i| i + 1);
-            let file = SourceFile::new(format!("out/{path}"), text);
+            let (span, origin) = origin(site, path, &reference.name);
+            let suggestion = Suggestion::new(
+                &reference.name,
+                site.secrets
+                    .iter()
+                    .filter(|s| s.namespace.as_str() == reference.namespace)
+                    .map(|s| s.name.as_str()),
+            );
             diagnostics.push(Located::new(
-                &file,
+                file,
                 Error::SecretUncovered {
                     name: reference.name.clone(),
                     namespace: reference.namespace.clone(),
                     path: path.clone(),
                     reason,
-                    span: (at, reference.name.len()).into(),
+                    suggestion,
+                    origin,
+                    span,
                 },
             ));
         }

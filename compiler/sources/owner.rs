@@ -126,7 +126,11 @@ impl<'a> Owners<'a> {
             ["bootstrap", file] => (object(file, "application")?
                 == format!("{site}-{}", crate::emit::ROOT))
             .then(|| self.site()),
-            ["namespaces", file] => self.namespace(object(file, "namespace")?),
+            ["namespaces", file] => match object(file, "networkpolicy") {
+                // the namespace-wide deny (`emit/default_deny.rs`): declared with the namespace
+                Some(deny) => self.namespace(deny.strip_suffix("-default-deny")?),
+                None => self.namespace(object(file, "namespace")?),
+            },
             ["nodes", node, file] => self.node(node, file),
             ["platform", "istio", file] => match object(file, "gateway") {
                 Some(gateway) => self.gateway(gateway, "istio"),
