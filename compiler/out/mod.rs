@@ -71,7 +71,8 @@ pub struct WriteReport {
     pub foreign: Vec<String>,
     /// Produced files whose bytes were already on disk (carried over, mtime kept).
     pub unchanged: usize,
-    /// Nothing on disk was touched: all files and the index were already current.
+    /// Nothing in `out/` was touched: all files and the index were already current. (The
+    /// stat record next to `out/` is refreshed when some file had to be read to know it.)
     pub noop: bool,
     /// The build succeeded and `out/` is new, but the old tree could not be deleted from its
     /// hidden sibling directory. The next run retries; worth a warning, not a failure.
