@@ -290,6 +290,11 @@ def peak_rss(cmd, cwd):
 
 
 def fs_type(path):
+    # findmnt names ext4 as such (`stat -f` says "ext2/ext3" for all three)
+    found = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", "-T", path], capture_output=True,
+                           text=True)
+    if found.returncode == 0 and found.stdout.strip():
+        return found.stdout.split()[0]
     return subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True,
                           check=True).stdout.strip()
 
