@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 labc="$PWD/target/release/labc"
-# On tmpfs by default: this machine's disk (ext4 with online discard) stalls for seconds after
-# mass deletion, which measures the disk, not labc. BENCH_DIR=bench/work measures the disk too.
+# On tmpfs by default. BENCH_DIR=bench/work measures the disk (ext4 without a journal here, where
+# creating thousands of inodes right after deleting thousands is slow: the kernel's
+# recently_deleted check); fresh builds therefore go into new folders, never emptied ones.
+# The peers (rsjsonnet, jrsonnet, Helm) on the same workload: bench/peers.py.
 work="${BENCH_DIR:-/dev/shm/labc-bench}"
 rm -rf "$work"
 mkdir -p "$work"
@@ -18,13 +20,16 @@ runs=${RUNS:-10}
 
 measure() { # name site-dir
   local name=$1 dir=$2 json="$work/$1.json"
-  # a fresh build: out/ removed before each run
+  # a fresh build: each run into a new folder (bench/fresh.sh points $dir/fresh/cur at it)
+  mkdir -p "$dir/fresh"
+  local prepare="bash $PWD/bench/fresh.sh $dir/fresh"
+  $prepare
   hyperfine -N --style none --runs "$runs" --warmup 2 --export-json "$json.build" \
-    --prepare "rm -rf $dir/out" "$labc build $dir/site.kdl --out $dir/out" >/dev/null 2>&1
-  # a rebuild with no change: compares and writes nothing
+    --prepare "$prepare" "$labc build $dir/site.kdl --out $dir/fresh/cur/out" >/dev/null 2>&1
+  # a rebuild with no change of the last fresh build: compares and writes nothing
   hyperfine -N --style none --runs "$runs" --warmup 2 --export-json "$json.noop" \
-    "$labc build $dir/site.kdl --out $dir/out" >/dev/null 2>&1
-  rm -rf "$dir/out"
+    "$labc build $dir/site.kdl --out $dir/fresh/cur/out" >/dev/null 2>&1
+  $prepare
   local rss
   /usr/bin/time -f '%M' -o "$work/rss" "$labc" build "$dir/site.kdl" --out "$dir/out" >/dev/null 2>&1
   rss=$(tail -1 "$work/rss")

@@ -56,11 +56,14 @@ fn tree(dir: &Path) -> Tree {
     into
 }
 
+/// What is next to `out/`, except the stat record `.out.labc-stat` (a cache kept between
+/// runs, not a leftover).
 fn siblings(parent: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(parent)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".out.labc-stat")
         .collect();
     names.sort();
     names

@@ -7,8 +7,11 @@
 //!   `.gitkeep`) is carried over untouched, same inode, content and mtime, and reported as
 //!   foreign (`stray` lists them; `labc build --check` refuses them, since Argo CD would sync
 //!   them).
-//! - **No-op.** If the files and the index are already current, nothing is written at all,
-//!   so no mtime changes and nothing for git or Argo CD to notice.
+//! - **No-op.** If the files and the index are already current, nothing in `out/` is written
+//!   at all, so no mtime changes and nothing for git or Argo CD to notice. To know that
+//!   without reading every file back, the stat data of each file is recorded after a build in
+//!   `.<name>.labc-stat` next to `out/` (`stamps`: git's index trick, with its racy-timestamp
+//!   rule); a file whose stat data changed is read and compared as before.
 //! - **Atomicity.** The new tree is built complete in `.<name>.labc-stage` next to `out/`
 //!   (changed files written, everything else hard-linked), then swapped in with one
 //!   `renameat2(RENAME_EXCHANGE)`. A SIGKILL at any moment leaves `out/` entirely old or
@@ -32,6 +35,7 @@ mod read;
 pub mod repo;
 mod scan;
 mod stage;
+mod stamps;
 mod stray;
 mod swap;
 
@@ -68,7 +72,8 @@ pub struct WriteReport {
     pub foreign: Vec<String>,
     /// Produced files whose bytes were already on disk (carried over, mtime kept).
     pub unchanged: usize,
-    /// Nothing on disk was touched: all files and the index were already current.
+    /// Nothing in `out/` was touched: all files and the index were already current. (The
+    /// stat record next to `out/` is refreshed when some file had to be read to know it.)
     pub noop: bool,
     /// The build succeeded and `out/` is new, but the old tree could not be deleted from its
     /// hidden sibling directory. The next run retries; worth a warning, not a failure.
@@ -111,20 +116,25 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     swap::recover(&s)?;
     let index = index::render(files, &index::hashes(files));
 
-    if scan::is_current(&s.out, &index, files)? {
-        // the no-op test lists no directory; foreign files are found by one walk, read-only
-        let foreign = stray::unlisted(&scan::read_tree(&s.out)?);
+    let old = scan::read_tree(&s.out)?;
+    let recorded = stamps::load(&s.stamps, &index, files.len());
+    if let scan::Currency::Current { read } =
+        scan::is_current(&s.out, &old, &index, files, recorded.as_ref())?
+    {
+        if read > 0 {
+            // `out/` is untouched; only the cache next to it is refreshed
+            record_stamps(&s, &index, files);
+        }
         return Ok(WriteReport {
             written: Vec::new(),
             removed: Vec::new(),
-            foreign,
+            foreign: stray::unlisted(&old),
             unchanged: files.len(),
             noop: true,
             cleanup: None,
         });
     }
 
-    let old = scan::read_tree(&s.out)?;
     let plan = plan::make(&s.out, &old, files)?;
     if let Err(e) = stage::build(&s, &plan, &index, old.root_perm.as_ref()) {
         let _ = swap::remove_tree(&s.stage); // Best effort; `recover` retries next run.
@@ -148,6 +158,8 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
             })
     });
 
+    record_stamps(&s, &index, files);
+
     let mut written = plan.added;
     written.extend(plan.changed);
     written.sort_unstable();
@@ -159,6 +171,13 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
         noop: false,
         cleanup,
     })
+}
+
+/// Records the stat data of every file of the new `out/` for the next no-op test. Best effort:
+/// the record is a cache, and a run that cannot write it (read-only disk) is still correct.
+fn record_stamps(s: &Siblings, index: &str, files: &BTreeMap<String, Vec<u8>>) {
+    let rels: Vec<&str> = files.keys().map(String::as_str).collect();
+    let _ = stamps::save(&s.stamps, &s.out, index, &rels);
 }
 
 /// Reports how `out_dir` differs from what `write(out_dir, files)` would make it, without

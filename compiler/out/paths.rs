@@ -76,6 +76,9 @@ pub struct Siblings {
     pub stage: PathBuf,
     /// `.<name>.labc-old`: the old tree during the rename-based fallback swap.
     pub old: PathBuf,
+    /// `.<name>.labc-stat`: the stat data of the files the index lists (`stamps`), which
+    /// lets a no-op rebuild skip reading them back. A cache, kept between runs.
+    pub stamps: PathBuf,
 }
 
 impl Siblings {
@@ -103,6 +106,7 @@ impl Siblings {
         Ok(Siblings {
             stage: sibling(".labc-stage"),
             old: sibling(".labc-old"),
+            stamps: sibling(".labc-stat"),
             out,
         })
     }

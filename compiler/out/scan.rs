@@ -13,6 +13,7 @@ use std::path::Path;
 use super::error::{io_err, Action, OutError};
 use super::index::parse_index;
 use super::paths::INDEX_NAME;
+use super::stamps::Stamps;
 
 /// One entry found under `out/`. Symlinks are never followed.
 #[derive(Debug)]
@@ -217,21 +218,33 @@ pub fn parent(path: &OsStr) -> Option<&OsStr> {
     Some(OsStr::from_bytes(&bytes[..slash]))
 }
 
-/// The no-op test: `out/` already holds exactly `files` with `index` as its index. Cheaper
-/// than `read_tree` + planning because it never lists directories: the old index equal to
-/// the new one already proves that the owned set is the produced set, so each produced file
-/// just has to be present with the same bytes.
+/// What the no-op test found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Currency {
+    /// Something differs: a full build is needed.
+    Stale,
+    /// `out/` is current. `read` files had to be read back to know it (no record, stat data
+    /// changed, or racy): refreshing the stat record then makes the next no-op cheaper.
+    Current { read: usize },
+}
+
+/// The no-op test: `out/` (read as `old`) already holds exactly `files` with `index` as its
+/// index. The old index equal to the new one already proves that the owned set is the
+/// produced set, so each produced file just has to be present with the same bytes. A file
+/// whose stat data matches `stamps` (taken for this very index) is trusted without reading it.
 pub fn is_current(
     out: &Path,
+    old: &OldTree,
     index: &str,
     files: &BTreeMap<String, Vec<u8>>,
-) -> Result<bool, OutError> {
-    if read_index(out)?.as_deref() != Some(index.as_bytes()) {
-        return Ok(false);
+    stamps: Option<&Stamps>,
+) -> Result<Currency, OutError> {
+    if old.index.as_deref() != Some(index.as_bytes()) {
+        return Ok(Currency::Stale);
     }
     // `same_content` refuses only a symlink as the file itself; a directory replaced by a
     // symlink would still read the same, while the full path (which never follows symlinks)
-    // sees a different tree. Checking each directory once keeps the two views in agreement.
+    // sees a different tree. The walk saw every directory without following symlinks.
     let mut dirs = BTreeSet::new();
     for path in files.keys() {
         let mut dir = parent(OsStr::new(path));
@@ -239,23 +252,31 @@ pub fn is_current(
             dir = parent(d);
         }
     }
-    for dir in dirs {
-        match fs::symlink_metadata(out.join(dir)) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => return Ok(false),
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-                return Ok(false)
+    if !dirs
+        .iter()
+        .all(|d| matches!(old.entries.get(*d), Some(Kind::Dir { .. })))
+    {
+        return Ok(Currency::Stale);
+    }
+    let items: Vec<(usize, (&String, &Vec<u8>))> = files.iter().enumerate().collect();
+    let mut read = 0;
+    for result in super::par::map(&items, |&(i, (p, b))| {
+        let path = out.join(p);
+        if let Some(stamps) = stamps {
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if stamps.trusts(i, &meta) => return Ok((true, false)),
+                _ => {}
             }
-            Err(e) => return Err(io_err(Action::Read, out.join(dir))(e)),
         }
-    }
-    let items: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-    for result in super::par::map(&items, |(p, b)| {
-        same_content(&out.join(p), b).map_err(io_err(Action::Read, out.join(p)))
+        same_content(&path, b)
+            .map(|same| (same, true))
+            .map_err(io_err(Action::Read, &path))
     }) {
-        if !result? {
-            return Ok(false);
+        let (same, was_read) = result?;
+        if !same {
+            return Ok(Currency::Stale);
         }
+        read += usize::from(was_read);
     }
-    Ok(true)
+    Ok(Currency::Current { read })
 }

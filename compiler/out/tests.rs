@@ -34,13 +34,24 @@ pub(super) fn age(root: &Path) {
     }
 }
 
-/// Everything observable about a tree: kind, bytes (or link target), mtime, per path.
+/// The stat record next to `out/` (`stamps.rs`): a cache that any run may refresh, kept
+/// between runs, so neither a leftover nor part of what a run must leave alone.
+pub(super) fn is_stat_record(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().ends_with(".labc-stat")
+}
+
+/// Everything observable about a tree: kind, bytes (or link target), mtime, per path,
+/// except the stat record.
 pub(super) fn snapshot(root: &Path) -> BTreeMap<PathBuf, (String, Vec<u8>, SystemTime)> {
     let mut out = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+            let entry = entry.unwrap();
+            if dir == root && is_stat_record(&entry.file_name()) {
+                continue;
+            }
+            let path = entry.path();
             let meta = fs::symlink_metadata(&path).unwrap();
             let (kind, bytes) = if meta.is_dir() {
                 pending.push(path.clone());
@@ -79,7 +90,7 @@ fn assert_no_leftovers(tmp: &Path) {
     for entry in fs::read_dir(tmp).unwrap() {
         let name = entry.unwrap().file_name();
         assert!(
-            !name.to_string_lossy().contains(".labc-"),
+            is_stat_record(&name) || !name.to_string_lossy().contains(".labc-"),
             "leftover {name:?}"
         );
     }
@@ -324,4 +335,82 @@ fn a_symlinked_out_dir_stays_a_symlink() {
     assert!(fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
     assert_eq!(fs::read(real.join("a")).unwrap(), b"2");
     assert_no_leftovers(tmp.path());
+}
+
+/// Rewrites `path` with `bytes` of the same length and puts its mtime back, the way a tool
+/// that preserves time stamps would: only the ctime (which no user can set) shows it.
+fn tamper_keeping_size_and_mtime(path: &Path, bytes: &str) {
+    let before = mtime(path);
+    assert_eq!(fs::metadata(path).unwrap().len(), bytes.len() as u64);
+    fs::write(path, bytes).unwrap();
+    File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+}
+
+#[test]
+fn a_file_changed_behind_labcs_back_is_found_even_with_size_and_mtime_kept() {
+    let (tmp, out) = setup();
+    let new = files(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+    let _ = write(&out, &new).unwrap();
+    assert!(Siblings::of(&out).unwrap().stamps.exists());
+    // a second no-op refreshes nothing and trusts the record
+    assert!(write(&out, &new).unwrap().noop);
+    tamper_keeping_size_and_mtime(&out.join("apps/b.yaml"), "BBBB");
+    let report = write(&out, &new).unwrap();
+    assert_eq!(report.written, ["apps/b.yaml"]);
+    assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"bbbb");
+    assert_no_leftovers(tmp.path());
+}
+
+/// Proves the record is really trusted (the no-op reads no file whose stat data matches), and
+/// that the racy-timestamp rule takes that trust back for files not older than the record.
+#[test]
+fn matching_stat_data_is_trusted_unless_the_record_is_not_newer_than_the_file() {
+    let (_tmp, out) = setup();
+    let new = files(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+    let _ = write(&out, &new).unwrap();
+    let s = Siblings::of(&out).unwrap();
+    let index = index_text(&new);
+    let rels = ["a.yaml", "apps/b.yaml"];
+    // the file changes, and a record is taken afterwards that (wrongly) vouches for it
+    fs::write(out.join("apps/b.yaml"), "BBBB").unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    stamps::save(&s.stamps, &out, &index, &rels).unwrap();
+    let report = write(&out, &new).unwrap();
+    assert!(report.noop, "a matching, non-racy record is believed");
+    assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"BBBB");
+
+    // the same record, but written no later than the file's mtime: racy, so read anyway
+    stamps::save(&s.stamps, &out, &index, &rels).unwrap();
+    File::options()
+        .write(true)
+        .open(&s.stamps)
+        .unwrap()
+        .set_modified(mtime(&out.join("apps/b.yaml")))
+        .unwrap();
+    let report = write(&out, &new).unwrap();
+    assert_eq!(report.written, ["apps/b.yaml"]);
+    assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"bbbb");
+}
+
+#[test]
+fn a_torn_or_foreign_stat_record_is_ignored() {
+    let (_tmp, out) = setup();
+    let new = files(&[("a.yaml", "aaaa")]);
+    let _ = write(&out, &new).unwrap();
+    let s = Siblings::of(&out).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    for record in [&b""[..], b"labcst01", b"not a record at all"] {
+        fs::write(&s.stamps, record).unwrap();
+        assert!(stamps::load(&s.stamps, &index_text(&new), 1).is_none());
+        assert!(write(&out, &new).unwrap().noop);
+        // the no-op read the file and wrote a fresh record for the next run
+        assert!(stamps::load(&s.stamps, &index_text(&new), 1).is_some());
+    }
+    // a record for another index never vouches for these files
+    assert!(stamps::load(&s.stamps, &index_text(&files(&[("a.yaml", "x")])), 1).is_none());
 }
