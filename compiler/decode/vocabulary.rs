@@ -24,7 +24,7 @@ pub const NODE_PROPS: &[&str] = &[
 pub const NODE_CHILDREN: &[&str] = &["disk", "label", "nic", "taint"];
 pub const TAINT_PROPS: &[&str] = &["effect"];
 pub const DISK_PROPS: &[&str] = &["mount", "size", "longhorn"];
-pub const NIC_PROPS: &[&str] = &["power-saving"];
+pub const NIC_PROPS: &[&str] = &["power-saving", "aspm"];
 
 pub const LAYER_CHILDREN: &[&str] = &["gateway"];
 pub const GATEWAY_CHILDREN: &[&str] = &["host"];

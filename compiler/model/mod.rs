@@ -20,7 +20,7 @@ pub use app::{
 pub use database::{Database, Engine, Storage, Variables};
 pub use exception::Exception;
 pub use layer::{ComponentUse, Gateway, Layer, LayerKind, SettingValue};
-pub use node::{Disk, Nic, Node, NodeOs, NodeRole, Taint, TaintEffect};
+pub use node::{Aspm, Disk, Nic, Node, NodeOs, NodeRole, Taint, TaintEffect};
 pub use policy::{Endpoint, Policy, PolicyAction};
 pub use secret::{Secret, SecretScope};
 pub use site::{Alert, AlertChannel, Network, Repo, Site, SiteSettings};
