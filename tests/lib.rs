@@ -22,6 +22,7 @@ mod init;
 mod instrumentation;
 mod kubeadm;
 mod platform_values;
+mod registry;
 mod rendered_charts;
 mod schema;
 mod secret_waves;

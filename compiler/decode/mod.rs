@@ -12,6 +12,7 @@ mod node;
 mod policy;
 mod probe;
 mod reader;
+mod registry;
 mod resources;
 mod route;
 mod secret;
@@ -41,6 +42,7 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
         databases: Vec::new(),
         secrets: Vec::new(),
         policies: Vec::new(),
+        registries: Vec::new(),
     };
     for node in document.nodes() {
         match node.name().value() {
@@ -55,6 +57,7 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
             "database" => site.databases.extend(database::decode(node, &mut cx)),
             "secret" => site.secrets.extend(secret::decode(node, &mut cx)),
             "policy" => site.policies.extend(policy::decode(node, &mut cx)),
+            "registry" => site.registries.extend(registry::decode(node, &mut cx)),
             other => cx.push(Error::UnknownNode {
                 name: other.to_string(),
                 context: "the site file".into(),
@@ -66,6 +69,8 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
     // the Secrets labc makes for Wazuh, declared as if the site had written them
     let implied = crate::wazuh::implied_secrets(&site, catalog);
     site.secrets.extend(implied);
+    let pull = crate::model::registry::implied_secrets(&site.registries, &site.apps);
+    site.secrets.extend(pull);
     match settings {
         Some(settings) => site.settings = settings,
         None => cx.push(Error::MissingNode {

@@ -3,8 +3,9 @@
 //! reference cannot drift from what is accepted.
 
 pub const TOP_LEVEL: &[&str] = &[
-    "app", "database", "layer", "node", "policy", "secret", "site",
+    "app", "database", "layer", "node", "policy", "registry", "secret", "site",
 ];
+pub const REGISTRY_PROPS: &[&str] = &["secret"];
 
 pub const SITE_CHILDREN: &[&str] = &["alert", "domain", "kubernetes", "network", "repo"];
 pub const REPO_PROPS: &[&str] = &["revision", "path"];
@@ -108,6 +109,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("storage", STORAGE_PROPS),
     ("secret (in a database)", DATABASE_SECRET_PROPS),
     ("secret", SECRET_PROPS),
+    ("registry", REGISTRY_PROPS),
     ("secret", SECRET_CHILDREN),
     ("policy", POLICY_PROPS),
     ("policy", POLICY_CHILDREN),

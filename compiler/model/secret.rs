@@ -24,8 +24,13 @@ pub struct Secret {
     pub namespace: Spanned<Name>,
     pub scope: SecretScope,
     pub keys: Vec<Spanned<String>>,
+    /// The Secret's `type`: `Opaque`, or registry credentials (`super::registry`).
+    pub secret_type: &'static str,
     pub span: Span,
 }
+
+/// The type of every Secret a site declares itself.
+pub const OPAQUE: &str = "Opaque";
 
 impl Secret {
     pub fn has_key(&self, key: &str) -> bool {
