@@ -37,7 +37,10 @@ pub fn pull_secret<'a>(registries: &'a [Registry], app: &App) -> Option<&'a Span
 /// that skeletons, sealing, placement and the reference check treat them like any other.
 pub fn implied_secrets(registries: &[Registry], apps: &[App]) -> Vec<Secret> {
     let mut out: Vec<Secret> = Vec::new();
-    for registry in registries {
+    for (i, registry) in registries.iter().enumerate() {
+        if registries[..i].iter().any(|r| r.server.value == registry.server.value) {
+            continue; // declared twice: reported by the name check, pulled with the first
+        }
         let mut namespaces: Vec<&Spanned<Name>> = apps
             .iter()
             .filter(|a| registry.serves(&a.image))
