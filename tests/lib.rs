@@ -2,6 +2,7 @@
 
 mod support;
 
+mod alerts;
 mod annotations;
 mod bad_inputs;
 mod bootstrap;

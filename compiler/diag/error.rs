@@ -28,6 +28,25 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A site `alert` names a channel labc cannot deliver to from what the declaration holds.
+    ///
+    /// `discord` and `slack` take one webhook URL, which Alertmanager (the `prometheus`
+    /// component) reads from the alert's secret; Argo Rollouts' notifications and Falco's events
+    /// reach them through Alertmanager. E-mail needs more than a secret: a mail server, a
+    /// sender and recipients, which the `alert` declaration has no place for, so an `alert
+    /// email` would be accepted and deliver nothing. Use a chat channel, or forward Falco's
+    /// events to a mail server with the falcosidekick output `smtp`.
+    #[error("alerts cannot go to `{channel}`: labc delivers site alerts to discord or slack")]
+    #[diagnostic(
+        code(labc::alert::unsupported_channel),
+        help("write `alert slack secret=\"…\"` or `alert discord secret=\"…\"` with the webhook URL in the secret")
+    )]
+    AlertChannelUnsupported {
+        channel: String,
+        #[label("no delivery for this channel")]
+        span: SourceSpan,
+    },
+
     /// A canary's steps pause for less time in all than its analysis needs to measure it: its
     /// `initialDelay` (two scrapes of the app's pods, which `rate` needs, and one `interval`)
     /// and one more `interval` to take the measurement.

@@ -38,7 +38,10 @@ pub fn pull_secret<'a>(registries: &'a [Registry], app: &App) -> Option<&'a Span
 pub fn implied_secrets(registries: &[Registry], apps: &[App]) -> Vec<Secret> {
     let mut out: Vec<Secret> = Vec::new();
     for (i, registry) in registries.iter().enumerate() {
-        if registries[..i].iter().any(|r| r.server.value == registry.server.value) {
+        if registries[..i]
+            .iter()
+            .any(|r| r.server.value == registry.server.value)
+        {
             continue; // declared twice: reported by the name check, pulled with the first
         }
         let mut namespaces: Vec<&Spanned<Name>> = apps

@@ -9,6 +9,7 @@
 //! gateways    [{name, hosts}] of the ingress layer
 //! alerts      channel -> {secret, key} (every channel is listed, #null when absent); key is
 //!             the declared secret's first key
+//! alert_secrets  the alerts' secrets, sorted, each once (what Alertmanager mounts)
 //! kube_proxy  whether kube-proxy runs (false when Cilium replaces it)
 //! settings    the component's settings, with stdlib defaults, #null when unset
 //! release     {name, namespace} of the release being rendered
@@ -108,6 +109,11 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         "namespace": namespace,
         "gateways": gateways,
         "alerts": alerts,
+        "alert_secrets": s
+            .alerts
+            .iter()
+            .map(|a| a.secret.to_string())
+            .collect::<std::collections::BTreeSet<_>>(),
         "workloads": {"namespaces": workload_namespaces},
         "quarantine": {"label": label, "value": value},
         "endpoints": super::endpoints::context(site, catalog),
