@@ -85,3 +85,75 @@ fn discord_and_slack_together_share_one_receiver_and_mount_each_secret_once() {
         "/etc/alertmanager/secrets/slack-webhook/url"
     );
 }
+
+/// The seed with Falco's events also sent to Slack and a webhook at priority `error`, their
+/// addresses in one declared secret.
+fn seed_with_falco_outputs(keys: &str) -> String {
+    let seed = std::fs::read_to_string(root().join("site.kdl")).unwrap();
+    let site = seed.replace(
+        "    falcosidekick {\n        outputs loki discord wazuh talon\n    }",
+        "    falcosidekick outputs-secret=\"falco-outputs\" outputs-priority=\"error\" {\n        outputs loki discord wazuh talon slack webhook\n    }",
+    );
+    assert_ne!(site, seed, "the seed's falcosidekick moved");
+    format!("{site}\nsecret falco-outputs namespace=\"falco\" {{\n    keys {keys}\n}}\n")
+}
+
+#[test]
+fn falco_outputs_with_a_secret_get_their_priority_and_the_chart_reads_the_secret() {
+    let objects = compile_objects(&seed_with_falco_outputs(
+        "\"SLACK_WEBHOOKURL\" \"WEBHOOK_ADDRESS\"",
+    ));
+    let config = &find(&objects, "Application", "falcosidekick")["spec"]["source"]["helm"]
+        ["valuesObject"]["config"];
+    assert_eq!(config["existingSecret"], "falco-outputs");
+    assert_eq!(config["slack"]["minimumpriority"], "error");
+    assert_eq!(config["webhook"]["minimumpriority"], "error");
+    // no address in the values: it comes from the secret
+    assert!(config["slack"]["webhookurl"].is_null());
+    assert!(config["teams"].is_null());
+    // the chart's end: the secret's keys reach the container, after the chart's own Secret (a
+    // later envFrom source wins), and the priority is what Falcosidekick reads
+    let Some(rendered) = crate::canary::render(&objects, "falcosidekick", "falco_outputs") else {
+        return;
+    };
+    let deployment = rendered
+        .iter()
+        .find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "falcosidekick")
+        .expect("the Falcosidekick Deployment");
+    let from: Vec<&str> = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|f| f["secretRef"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, ["falcosidekick", "falco-outputs"]);
+    let secret = rendered
+        .iter()
+        .find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == "falcosidekick")
+        .unwrap();
+    use base64::Engine;
+    let read = |key: &str| {
+        let b64 = secret["data"][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key}"));
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(read("SLACK_MINIMUMPRIORITY"), "error");
+    assert_eq!(read("WEBHOOK_MINIMUMPRIORITY"), "error");
+    // every key the table asks the site's secret for is one the chart's Secret defines, so the
+    // site's value replaces a variable Falcosidekick reads
+    for output in labc::model::falco_outputs::SECRET_OUTPUTS {
+        for key in output.keys {
+            assert!(
+                secret["data"][*key].is_string(),
+                "{}: the chart has no {key}",
+                output.name
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod kernel;
 mod layers;
 mod names;
 mod network;
+mod outputs;
 mod platform;
 mod policies;
 mod references;
@@ -43,6 +44,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     versions::check(&view, &mut errors);
     disks::check(&view, &mut errors);
     storage::check(&view, &mut errors);
+    outputs::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -47,6 +47,27 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// A Falcosidekick output that posts to an address with a credential (`slack`, `webhook`,
+    /// `teams`, `smtp`…) has nowhere to read them from: the component's `outputs-secret` is
+    /// unset, or the secret it names lacks a key the output needs.
+    ///
+    /// Falcosidekick reads each output's settings from environment variables named
+    /// `<OUTPUT>_<KEY>` (`SLACK_WEBHOOKURL`); labc hands the chart the secret as its
+    /// `config.existingSecret`, whose keys become those variables. A missing key leaves the
+    /// output unconfigured, and Falcosidekick skips it without a word.
+    #[error("the falcosidekick output `{output}` cannot be configured: {problem}")]
+    #[diagnostic(
+        code(labc::component::output_secret),
+        help("write {example}, and seal the address and credentials in it")
+    )]
+    OutputSecret {
+        output: String,
+        problem: String,
+        example: String,
+        #[label("needs it")]
+        span: SourceSpan,
+    },
+
     /// A canary's steps pause for less time in all than its analysis needs to measure it: its
     /// `initialDelay` (two scrapes of the app's pods, which `rate` needs, and one `interval`)
     /// and one more `interval` to take the measurement.

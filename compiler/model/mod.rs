@@ -4,6 +4,7 @@ mod app;
 mod connection;
 mod database;
 mod exception;
+pub mod falco_outputs;
 mod layer;
 mod node;
 mod policy;

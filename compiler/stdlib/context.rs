@@ -9,6 +9,7 @@
 //! gateways    [{name, hosts}] of the ingress layer
 //! alerts      channel -> {secret, key} (every channel is listed, #null when absent); key is
 //!             the declared secret's first key
+//! falco_secret_outputs  the Falcosidekick outputs that read the outputs secret
 //! alert_secrets  the alerts' secrets, sorted, each once (what Alertmanager mounts)
 //! kube_proxy  whether kube-proxy runs (false when Cilium replaces it)
 //! settings    the component's settings, with stdlib defaults, #null when unset
@@ -109,6 +110,10 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         "namespace": namespace,
         "gateways": gateways,
         "alerts": alerts,
+        "falco_secret_outputs": crate::model::falco_outputs::SECRET_OUTPUTS
+            .iter()
+            .map(|o| o.name)
+            .collect::<Vec<_>>(),
         "alert_secrets": s
             .alerts
             .iter()
