@@ -8,26 +8,6 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum Error {
-    /// An app or database has the name of another Argo CD Application of the site: a platform
-    /// release's (`loki`, `falco-talon`, `argocd`…) or one labc names after the site
-    /// (`<site>-namespaces`, `<site>-mesh`, `<site>-root`).
-    ///
-    /// Every Application lives in Argo CD's namespace under its name and is written to
-    /// `out/argocd/application-<name>.yaml`, so one of the two would silently replace the
-    /// other and its objects would never sync. Rename the app or database.
-    #[error("{kind} `{name}` has the name of the Argo CD Application of {owner}")]
-    #[diagnostic(
-        code(labc::name::application_taken),
-        help("Argo CD Applications share one namespace and `out/argocd/`; rename the {kind}")
-    )]
-    ApplicationNameTaken {
-        kind: &'static str,
-        name: String,
-        owner: String,
-        #[label("also the Application of {owner}")]
-        span: SourceSpan,
-    },
-
     /// A site `alert` names a channel labc cannot deliver to from what the declaration holds.
     ///
     /// `discord` and `slack` take one webhook URL, which Alertmanager (the `prometheus`
@@ -47,24 +27,23 @@ pub enum Error {
         span: SourceSpan,
     },
 
-    /// A Falcosidekick output that posts to an address with a credential (`slack`, `webhook`,
-    /// `teams`, `smtp`…) has nowhere to read them from: the component's `outputs-secret` is
-    /// unset, or the secret it names lacks a key the output needs.
+    /// An app or database has the name of another Argo CD Application of the site: a platform
+    /// release's (`loki`, `falco-talon`, `argocd`…) or one labc names after the site
+    /// (`<site>-namespaces`, `<site>-mesh`, `<site>-root`).
     ///
-    /// Falcosidekick reads each output's settings from environment variables named
-    /// `<OUTPUT>_<KEY>` (`SLACK_WEBHOOKURL`); labc hands the chart the secret as its
-    /// `config.existingSecret`, whose keys become those variables. A missing key leaves the
-    /// output unconfigured, and Falcosidekick skips it without a word.
-    #[error("the falcosidekick output `{output}` cannot be configured: {problem}")]
+    /// Every Application lives in Argo CD's namespace under its name and is written to
+    /// `out/argocd/application-<name>.yaml`, so one of the two would silently replace the
+    /// other and its objects would never sync. Rename the app or database.
+    #[error("{kind} `{name}` has the name of the Argo CD Application of {owner}")]
     #[diagnostic(
-        code(labc::component::output_secret),
-        help("write {example}, and seal the address and credentials in it")
+        code(labc::name::application_taken),
+        help("Argo CD Applications share one namespace and `out/argocd/`; rename the {kind}")
     )]
-    OutputSecret {
-        output: String,
-        problem: String,
-        example: String,
-        #[label("needs it")]
+    ApplicationNameTaken {
+        kind: &'static str,
+        name: String,
+        owner: String,
+        #[label("also the Application of {owner}")]
         span: SourceSpan,
     },
 
@@ -648,6 +627,27 @@ pub enum Error {
     )]
     NotUtf8 {
         #[label("invalid byte here")]
+        span: SourceSpan,
+    },
+
+    /// A Falcosidekick output that posts to an address with a credential (`slack`, `webhook`,
+    /// `teams`, `smtp`…) has nowhere to read them from: the component's `outputs-secret` is
+    /// unset, or the secret it names lacks a key the output needs.
+    ///
+    /// Falcosidekick reads each output's settings from environment variables named
+    /// `<OUTPUT>_<KEY>` (`SLACK_WEBHOOKURL`); labc hands the chart the secret as its
+    /// `config.existingSecret`, whose keys become those variables. A missing key leaves the
+    /// output unconfigured, and Falcosidekick skips it without a word.
+    #[error("the falcosidekick output `{output}` cannot be configured: {problem}")]
+    #[diagnostic(
+        code(labc::component::output_secret),
+        help("write {example}, and seal the address and credentials in it")
+    )]
+    OutputSecret {
+        output: String,
+        problem: String,
+        example: String,
+        #[label("needs it")]
         span: SourceSpan,
     },
 
