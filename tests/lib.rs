@@ -17,6 +17,7 @@ mod docs;
 mod endpoints;
 mod flows;
 mod fmt;
+mod gateway_tls;
 mod good_sites;
 mod graph;
 mod init;

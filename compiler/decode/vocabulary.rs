@@ -29,6 +29,7 @@ pub const NIC_PROPS: &[&str] = &["power-saving", "aspm"];
 
 pub const LAYER_CHILDREN: &[&str] = &["gateway"];
 pub const GATEWAY_CHILDREN: &[&str] = &["host"];
+pub const GATEWAY_PROPS: &[&str] = &["tls"];
 
 pub const APP_PROPS: &[&str] = &["image", "instrument", "namespace", "replicas", "user"];
 pub const APP_CHILDREN: &[&str] = &[
@@ -87,6 +88,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("nic", NIC_PROPS),
     ("layer", LAYER_CHILDREN),
     ("gateway", GATEWAY_CHILDREN),
+    ("gateway", GATEWAY_PROPS),
     ("app", APP_PROPS),
     ("app", APP_CHILDREN),
     ("metrics", METRICS_PROPS),

@@ -31,6 +31,9 @@ pub struct Secret {
 
 /// The type of every Secret a site declares itself.
 pub const OPAQUE: &str = "Opaque";
+/// A gateway's certificate (`gateway … tls=`), with its two keys.
+pub const TLS: &str = "kubernetes.io/tls";
+pub const TLS_KEYS: [&str; 2] = ["tls.crt", "tls.key"];
 
 impl Secret {
     pub fn has_key(&self, key: &str) -> bool {

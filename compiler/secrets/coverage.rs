@@ -15,7 +15,7 @@ struct Reference {
 
 /// Keys whose string value names a Secret: volumes (`secret.secretName`) and the common
 /// chart conventions.
-const NAME_KEYS: &[&str] = &["secretName", "existingSecret"];
+const NAME_KEYS: &[&str] = &["secretName", "existingSecret", "credentialName"];
 /// Keys whose mapping names a Secret under `name`: env `valueFrom` and `envFrom`.
 const REF_KEYS: &[&str] = &["secretKeyRef", "secretRef"];
 /// Keys whose list of strings are Secret names (the Prometheus operator's `secrets`).
