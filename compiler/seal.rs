@@ -235,11 +235,13 @@ pub fn run(args: &SealArgs, catalog: &crate::stdlib::Catalog) -> Result<(), Fail
                 },
             )])
         })?;
-    let names: Vec<String> = if args.secrets.is_empty() && args.env {
+    let mut names: Vec<String> = if args.secrets.is_empty() && args.env {
         site.secrets.iter().map(|s| s.name.to_string()).collect()
     } else {
         args.secrets.clone()
     };
+    // a registry's pull secret is one name in several namespaces: sealed once per namespace
+    names.dedup();
     if names.is_empty() {
         return Err("name the secret to seal (`labc seal NAME`), or use --env to seal every declared secret".to_string().into());
     }
@@ -305,18 +307,20 @@ pub fn run(args: &SealArgs, catalog: &crate::stdlib::Catalog) -> Result<(), Fail
     }
     let key = hmac_key()?;
     let mut rng = rand::rngs::OsRng;
-    for (name, values) in planned {
-        let secret = site
-            .secrets
+    let copies = planned.iter().flat_map(|(name, values)| {
+        site.secrets
             .iter()
-            .find(|s| s.name.as_str() == name)
-            .expect("checked");
+            .filter(move |s| s.name.as_str() == name.as_str())
+            .map(move |secret| (secret, values))
+    });
+    for (secret, values) in copies {
+        let name = secret.name.as_str();
         let rel = sealed::path_of(secret.namespace.as_str(), name);
         let path = site_dir.join(&rel);
         let committed = std::fs::read_to_string(&path).ok();
         let done = reseal::reseal(
             secret,
-            &values,
+            values,
             &certificate,
             &key,
             committed.as_deref(),

@@ -590,7 +590,7 @@ fn charts() -> Option<PathBuf> {
 }
 
 /// The objects `helm template` renders for the Application `application` of `objects`.
-fn render(objects: &[Value], application: &str, test: &str) -> Option<Vec<Value>> {
+pub fn render(objects: &[Value], application: &str, test: &str) -> Option<Vec<Value>> {
     let helm = tool("helm", test)?;
     let Some(charts) = charts() else {
         eprintln!("{test}: skipped, ../shared/reference/charts is absent");

@@ -294,3 +294,56 @@ fn labels_taints_and_control_plane_joins_reach_kubeadm() {
     assert!(text("nodes/cp-1/provision.sh")
         .contains("kubeadm init --config \"$HERE/kubeadm.yaml\" --upload-certs"));
 }
+
+/// The seed's Longhorn lessons: a default disk only where the site gives Longhorn a disk (the
+/// chart's label, which the kubeadm configuration puts on exactly those nodes), no replica on a
+/// cordoned node, and a drain that moves a volume's last replica off before the node goes.
+#[test]
+fn longhorn_keeps_to_the_nodes_with_a_longhorn_disk() {
+    let files = compile(&root().join("tests/nodes/site.kdl"));
+    let text = |p: &str| String::from_utf8(files[p].clone()).unwrap();
+    let label = "node.longhorn.io/create-default-disk=true";
+    // the other end of the contract, where the pinned chart is at hand (CI has it): the chart
+    // names the label its setting reads, and offers the drain policy
+    let chart = root().join("../shared/reference/charts/longhorn/1.12.1");
+    let read = |f: &str| std::fs::read_to_string(chart.join(f)).ok();
+    if let Some(values) = read("values.yaml") {
+        assert!(values.contains(&format!("the label \"{label}\"")));
+    }
+    for (node, longhorn_disk) in [
+        ("cp-1", false),
+        ("cp-2", false),
+        ("storage-1", true),
+        ("plain-1", false),
+    ] {
+        let docs = documents(node, &text(&format!("nodes/{node}/kubeadm.yaml")));
+        let labels: Vec<String> = docs
+            .iter()
+            .filter_map(registration)
+            .flat_map(|r| &r.kubelet_extra_args)
+            .filter(|a| a.name == "node-labels")
+            .flat_map(|a| a.value.split(',').map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(
+            labels.iter().any(|l| l == label),
+            longhorn_disk,
+            "{node}: {labels:?}"
+        );
+    }
+    let app: serde_yaml::Value =
+        serde_yaml::from_str(&text("argocd/application-longhorn.yaml")).unwrap();
+    let settings = &app["spec"]["source"]["helm"]["valuesObject"]["defaultSettings"];
+    assert_eq!(
+        settings["createDefaultDiskLabeledNodes"],
+        serde_yaml::Value::Bool(true)
+    );
+    assert_eq!(
+        settings["disableSchedulingOnCordonedNode"],
+        serde_yaml::Value::Bool(true)
+    );
+    let policy = settings["nodeDrainPolicy"].as_str().unwrap();
+    assert_eq!(policy, "block-for-eviction-if-contains-last-replica");
+    if let Some(questions) = read("questions.yaml") {
+        assert!(questions.contains(&format!("- {policy}\n")));
+    }
+}

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod alerts;
 mod annotations;
 mod bad_inputs;
 mod bootstrap;
@@ -18,6 +19,7 @@ mod docs;
 mod endpoints;
 mod flows;
 mod fmt;
+mod gateway_tls;
 mod good_sites;
 mod graph;
 mod init;
@@ -25,6 +27,7 @@ mod instrumentation;
 mod kubeadm;
 mod namespaces;
 mod platform_values;
+mod registry;
 mod rendered_charts;
 mod scan_corpus;
 mod schema;

@@ -71,7 +71,8 @@ fn syncing<'a>(apps: &'a [Application], path: &str) -> Option<&'a Application> {
     apps.iter().find(|a| a.folder.as_deref() == Some(folder))
 }
 
-/// Secret names a pod template reads: env `secretKeyRef`, `envFrom` `secretRef`, volumes.
+/// Secret names a pod template reads: env `secretKeyRef`, `envFrom` `secretRef`, volumes, and
+/// the kubelet's `imagePullSecrets`.
 fn pod_reads(object: &Value) -> Vec<String> {
     let mut spec = &object["spec"]["template"]["spec"];
     if spec.is_null() {
@@ -92,6 +93,11 @@ fn pod_reads(object: &Value) -> Vec<String> {
             if let Some(n) = from["secretRef"]["name"].as_str() {
                 names.push(n.to_string());
             }
+        }
+    }
+    for pull in spec["imagePullSecrets"].as_sequence().into_iter().flatten() {
+        if let Some(n) = pull["name"].as_str() {
+            names.push(n.to_string());
         }
     }
     for volume in spec["volumes"].as_sequence().into_iter().flatten() {

@@ -16,7 +16,7 @@ const SCOPES: [(&str, SecretScope); 3] = [
     ("cluster-wide", SecretScope::ClusterWide),
 ];
 
-fn private_key() -> rsa::RsaPrivateKey {
+pub fn private_key() -> rsa::RsaPrivateKey {
     let pem = std::fs::read_to_string(root().join("tests/seal/test-only-private-key.pem")).unwrap();
     rsa::RsaPrivateKey::from_pkcs1_pem(&pem).unwrap()
 }

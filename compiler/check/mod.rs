@@ -13,6 +13,7 @@ mod layers;
 mod names;
 mod namespaces;
 mod network;
+mod outputs;
 mod platform;
 mod policies;
 mod references;
@@ -51,6 +52,7 @@ pub fn check(site: &Site, catalog: &Catalog, platform: &Platform) -> Vec<Error> 
     storage::check(&view, &mut errors);
     webhook::check(&view, &mut errors);
     requests::check(&view, &mut errors);
+    outputs::check(&view, &mut errors);
     warnings::check(&view, &mut errors);
     errors
 }

@@ -88,9 +88,25 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
     unique(
         "secret",
         "in a site",
-        site.secrets
+        // a registry's pull secret is one declaration with a copy per namespace, all at the
+        // registry's span: counted once
+        {
+            let mut secrets: Vec<(String, Span)> = site
+                .secrets
+                .iter()
+                .map(|s| (s.name.to_string(), s.name.span))
+                .collect();
+            secrets.dedup();
+            secrets.into_iter()
+        },
+        errors,
+    );
+    unique(
+        "registry",
+        "in a site",
+        site.registries
             .iter()
-            .map(|s| (s.name.to_string(), s.name.span)),
+            .map(|r| (r.server.to_string(), r.server.span)),
         errors,
     );
     unique(

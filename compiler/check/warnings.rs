@@ -34,6 +34,8 @@ pub fn check(view: &SiteView, errors: &mut Vec<Error>) {
                 || a.env.iter().any(|e| matches!(&e.source, EnvSource::Secret { secret, .. } if secret.value == *name))
         }) || site.databases.iter().any(|d| d.secret.as_ref().is_some_and(|s| s.value == *name))
             || site.settings.alerts.iter().any(|a| a.secret.value == *name)
+            || site.layers.iter().flat_map(|l| &l.gateways).any(|g| g.tls.as_ref().is_some_and(|t| t.value == *name))
+            || site.apps.iter().any(|a| crate::model::registry::pull_secret(&site.registries, a).is_some_and(|s| s.value == *name))
             || component_settings_name(view, name.as_str())
             // Argo CD's webhook reads its own Secret, which the chart names, not a setting
             || super::webhook::reads(view, secret)

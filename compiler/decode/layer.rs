@@ -166,7 +166,7 @@ fn decode_gateway(node: &KdlNode, cx: &mut Cx) -> Option<Gateway> {
         &Shape {
             args: 1,
             args_text: "one name",
-            props: &[],
+            props: GATEWAY_PROPS,
             block: true,
         },
         cx,
@@ -181,6 +181,7 @@ fn decode_gateway(node: &KdlNode, cx: &mut Cx) -> Option<Gateway> {
         return None;
     };
     let name = value::name(entry, "gateway", cx)?;
+    let tls = view.prop("tls").and_then(|e| value::name(e, "secret", cx));
     let mut hosts = Vec::new();
     for child in view.children(GATEWAY_CHILDREN, cx) {
         let v = NodeView::new(
@@ -221,6 +222,7 @@ fn decode_gateway(node: &KdlNode, cx: &mut Cx) -> Option<Gateway> {
     Some(Gateway {
         name,
         hosts,
+        tls,
         span: view.span(),
     })
 }

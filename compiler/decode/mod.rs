@@ -13,6 +13,7 @@ mod node;
 mod policy;
 mod probe;
 mod reader;
+mod registry;
 mod resources;
 mod route;
 mod secret;
@@ -24,7 +25,9 @@ pub use reader::{first_of, Cx, NodeView, Shape};
 pub use vocabulary::{TOP_LEVEL, VOCABULARY};
 
 use crate::diag::{Error, Suggestion};
-use crate::model::Site;
+use crate::model::secret::{TLS, TLS_KEYS};
+use crate::model::value::Name;
+use crate::model::{Secret, SecretScope, Site, Spanned};
 use crate::stdlib::Catalog;
 use kdl::KdlDocument;
 
@@ -42,6 +45,7 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
         databases: Vec::new(),
         secrets: Vec::new(),
         policies: Vec::new(),
+        registries: Vec::new(),
     };
     for node in document.nodes() {
         match node.name().value() {
@@ -56,6 +60,7 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
             "database" => site.databases.extend(database::decode(node, &mut cx)),
             "secret" => site.secrets.extend(secret::decode(node, &mut cx)),
             "policy" => site.policies.extend(policy::decode(node, &mut cx)),
+            "registry" => site.registries.extend(registry::decode(node, &mut cx)),
             other => cx.push(Error::UnknownNode {
                 name: other.to_string(),
                 context: "the site file".into(),
@@ -67,6 +72,34 @@ pub fn decode(document: &KdlDocument, catalog: &Catalog) -> (Site, Vec<Error>) {
     // the Secrets labc makes for Wazuh, declared as if the site had written them
     let implied = crate::wazuh::implied_secrets(&site, catalog);
     site.secrets.extend(implied);
+    let pull = crate::model::registry::implied_secrets(&site.registries, &site.apps);
+    site.secrets.extend(pull);
+    // each gateway certificate, once, in the gateways' namespace where Istio reads it
+    let mut certificates: Vec<&Spanned<Name>> = site
+        .layers
+        .iter()
+        .flat_map(|l| &l.gateways)
+        .filter_map(|g| g.tls.as_ref())
+        .collect();
+    certificates.dedup_by(|a, b| a.value == b.value);
+    let tls: Vec<Secret> = certificates
+        .into_iter()
+        .map(|name| Secret {
+            name: name.clone(),
+            namespace: Spanned::new(
+                Name::parse(crate::flows::GATEWAY_NAMESPACE).expect("a DNS label"),
+                name.span,
+            ),
+            scope: SecretScope::Strict,
+            keys: TLS_KEYS
+                .iter()
+                .map(|k| Spanned::new(k.to_string(), name.span))
+                .collect(),
+            secret_type: TLS,
+            span: name.span,
+        })
+        .collect();
+    site.secrets.extend(tls);
     match settings {
         Some(settings) => site.settings = settings,
         None => cx.push(Error::MissingNode {

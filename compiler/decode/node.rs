@@ -3,7 +3,7 @@ use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{is_label_key, is_label_value, IpAddress, Version};
-use crate::model::{Disk, Nic, Node, NodeOs, NodeRole, Spanned, Taint, TaintEffect};
+use crate::model::{Aspm, Disk, Nic, Node, NodeOs, NodeRole, Spanned, Taint, TaintEffect};
 use kdl::KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
@@ -286,5 +286,12 @@ fn decode_nic(node: &KdlNode, cx: &mut Cx) -> Option<Nic> {
         .prop("power-saving")
         .and_then(|e| value::boolean(e, "power-saving", cx))
         .unwrap_or(true);
-    Some(Nic { name, power_saving })
+    let aspm = v
+        .prop("aspm")
+        .and_then(|e| value::word(e, "ASPM policy", Aspm::ALL, cx));
+    Some(Nic {
+        name,
+        power_saving,
+        aspm,
+    })
 }

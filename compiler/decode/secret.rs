@@ -82,6 +82,7 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
         namespace,
         scope,
         keys,
+        secret_type: crate::model::secret::OPAQUE,
         span: view.span(),
     })
 }

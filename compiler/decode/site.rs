@@ -286,6 +286,12 @@ fn decode_alert(node: &KdlNode, cx: &mut Cx) -> Option<Alert> {
         return None;
     };
     let channel = value::word(entry, "alert channel", AlertChannel::ALL, cx);
+    if let Some(c) = channel.as_ref().filter(|c| c.value == AlertChannel::Email) {
+        cx.push(Error::AlertChannelUnsupported {
+            channel: "email".into(),
+            span: c.span,
+        });
+    }
     let secret = match v.prop("secret") {
         Some(e) => value::name(e, "secret", cx),
         None => {

@@ -3,8 +3,9 @@
 //! reference cannot drift from what is accepted.
 
 pub const TOP_LEVEL: &[&str] = &[
-    "app", "database", "layer", "node", "policy", "secret", "site",
+    "app", "database", "layer", "node", "policy", "registry", "secret", "site",
 ];
+pub const REGISTRY_PROPS: &[&str] = &["secret"];
 
 pub const SITE_CHILDREN: &[&str] = &[
     "alert",
@@ -34,10 +35,11 @@ pub const NODE_PROPS: &[&str] = &[
 pub const NODE_CHILDREN: &[&str] = &["disk", "label", "nic", "taint"];
 pub const TAINT_PROPS: &[&str] = &["effect"];
 pub const DISK_PROPS: &[&str] = &["mount", "size", "longhorn"];
-pub const NIC_PROPS: &[&str] = &["power-saving"];
+pub const NIC_PROPS: &[&str] = &["power-saving", "aspm"];
 
 pub const LAYER_CHILDREN: &[&str] = &["gateway"];
 pub const GATEWAY_CHILDREN: &[&str] = &["host"];
+pub const GATEWAY_PROPS: &[&str] = &["tls"];
 
 pub const APP_PROPS: &[&str] = &["image", "instrument", "namespace", "replicas", "user"];
 pub const APP_CHILDREN: &[&str] = &[
@@ -98,6 +100,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("nic", NIC_PROPS),
     ("layer", LAYER_CHILDREN),
     ("gateway", GATEWAY_CHILDREN),
+    ("gateway", GATEWAY_PROPS),
     ("app", APP_PROPS),
     ("app", APP_CHILDREN),
     ("metrics", METRICS_PROPS),
@@ -120,6 +123,7 @@ pub const VOCABULARY: &[(&str, &[&str])] = &[
     ("storage", STORAGE_PROPS),
     ("secret (in a database)", DATABASE_SECRET_PROPS),
     ("secret", SECRET_PROPS),
+    ("registry", REGISTRY_PROPS),
     ("secret", SECRET_CHILDREN),
     ("policy", POLICY_PROPS),
     ("policy", POLICY_CHILDREN),

@@ -8,6 +8,25 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
 pub enum Error {
+    /// A site `alert` names a channel labc cannot deliver to from what the declaration holds.
+    ///
+    /// `discord` and `slack` take one webhook URL, which Alertmanager (the `prometheus`
+    /// component) reads from the alert's secret; Argo Rollouts' notifications and Falco's events
+    /// reach them through Alertmanager. E-mail needs more than a secret: a mail server, a
+    /// sender and recipients, which the `alert` declaration has no place for, so an `alert
+    /// email` would be accepted and deliver nothing. Use a chat channel, or forward Falco's
+    /// events to a mail server with the falcosidekick output `smtp`.
+    #[error("alerts cannot go to `{channel}`: labc delivers site alerts to discord or slack")]
+    #[diagnostic(
+        code(labc::alert::unsupported_channel),
+        help("write `alert slack secret=\"…\"` or `alert discord secret=\"…\"` with the webhook URL in the secret")
+    )]
+    AlertChannelUnsupported {
+        channel: String,
+        #[label("no delivery for this channel")]
+        span: SourceSpan,
+    },
+
     /// An app or database has the name of another Argo CD Application of the site: a platform
     /// release's (`loki`, `falco-talon`, `argocd`…) or one labc names after the site
     /// (`<site>-namespaces`, `<site>-mesh`, `<site>-root`).
@@ -735,6 +754,27 @@ pub enum Error {
     )]
     NotUtf8 {
         #[label("invalid byte here")]
+        span: SourceSpan,
+    },
+
+    /// A Falcosidekick output that posts to an address with a credential (`slack`, `webhook`,
+    /// `teams`, `smtp`…) has nowhere to read them from: the component's `outputs-secret` is
+    /// unset, or the secret it names lacks a key the output needs.
+    ///
+    /// Falcosidekick reads each output's settings from environment variables named
+    /// `<OUTPUT>_<KEY>` (`SLACK_WEBHOOKURL`); labc hands the chart the secret as its
+    /// `config.existingSecret`, whose keys become those variables. A missing key leaves the
+    /// output unconfigured, and Falcosidekick skips it without a word.
+    #[error("the falcosidekick output `{output}` cannot be configured: {problem}")]
+    #[diagnostic(
+        code(labc::component::output_secret),
+        help("write {example}, and seal the address and credentials in it")
+    )]
+    OutputSecret {
+        output: String,
+        problem: String,
+        example: String,
+        #[label("needs it")]
         span: SourceSpan,
     },
 

@@ -317,16 +317,16 @@ fn metrics(canary: &Canary, prometheus: &str, scrape: u64) -> Vec<Metric> {
 }
 
 /// Argo Rollouts notification subscriptions, one per trigger, to Alertmanager, whose route
-/// delivers to the site's alert channel. Only a Discord channel is routed by the `prometheus`
-/// component today, so nothing is subscribed without one: a subscription to a service nobody
-/// configured would be dropped by the controller without a word.
+/// delivers to the site's alert channels. The `prometheus` component routes Discord and Slack
+/// (an `alert email` is refused), so nothing is subscribed without one of them: a subscription
+/// to a service nobody configured would be dropped by the controller without a word.
 fn notifications(site: &Site) -> BTreeMap<String, String> {
     let routed = site.has_component("prometheus")
         && site
             .settings
             .alerts
             .iter()
-            .any(|a| a.channel.value == AlertChannel::Discord);
+            .any(|a| matches!(a.channel.value, AlertChannel::Discord | AlertChannel::Slack));
     let mut annotations = BTreeMap::new();
     if routed {
         for trigger in TRIGGERS {

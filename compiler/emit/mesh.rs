@@ -2,8 +2,13 @@
 //! mesh's mTLS mode (in the root namespace, so it applies to every namespace) and one `Gateway`
 //! per declared gateway with its hosts. Written to `platform/istio/` and synced after istiod.
 //!
-//! The gateways listen on plain HTTP: the site's edge is a Cloudflare tunnel that ends TLS at
-//! Cloudflare and reaches the gateway Service from inside the cluster.
+//! A gateway listens on plain HTTP on port 80, and with `tls=` also serves its certificate on
+//! 443 (HTTPS, terminated at the gateway). Port 80 then redirects to HTTPS, unless the site has
+//! a Cloudflare tunnel: cloudflared reaches the gateway Service over plain HTTP from inside the
+//! cluster and passes on the visitor's Host, so a redirect would send the visitor back through
+//! the tunnel to port 80 forever. Cloudflare keeps terminating the visitors' TLS at its edge
+//! (its "Always Use HTTPS" redirects there), and 443 serves clients that reach the gateway
+//! directly.
 
 use super::files::object_path;
 use super::{labels, Files};
@@ -40,6 +45,20 @@ struct GatewaySpec {
 struct Server {
     hosts: Vec<String>,
     port: Port,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls: Option<ServerTls>,
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ServerTls {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    https_redirect: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<&'static str>,
+    /// A Secret in the gateway's namespace, read by the gateway through SDS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credential_name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +115,39 @@ pub fn emit(site: &Site, catalog: &Catalog, files: &mut Files) -> Option<String>
     files.object(object_path(FOLDER, "PeerAuthentication", "default"), &peer);
     for gateway in site.layers.iter().flat_map(|l| &l.gateways) {
         let name = gateway.name.as_str();
+        let hosts: Vec<String> = gateway
+            .hosts
+            .iter()
+            .map(|h| h.as_str().to_string())
+            .collect();
+        let redirect = gateway.tls.is_some() && !site.has_component("cloudflare");
+        let mut servers = vec![Server {
+            hosts: hosts.clone(),
+            port: Port {
+                name: "http",
+                number: 80,
+                protocol: "HTTP",
+            },
+            tls: redirect.then(|| ServerTls {
+                https_redirect: Some(true),
+                ..ServerTls::default()
+            }),
+        }];
+        if let Some(secret) = &gateway.tls {
+            servers.push(Server {
+                hosts,
+                port: Port {
+                    name: "https",
+                    number: 443,
+                    protocol: "HTTPS",
+                },
+                tls: Some(ServerTls {
+                    mode: Some("SIMPLE"),
+                    credential_name: Some(secret.to_string()),
+                    ..ServerTls::default()
+                }),
+            });
+        }
         let object = Object {
             api_version: "networking.istio.io/v1",
             kind: "Gateway",
@@ -104,18 +156,7 @@ pub fn emit(site: &Site, catalog: &Catalog, files: &mut Files) -> Option<String>
                 // the gateway chart labels its pods `istio: <release>`, and the release is
                 // named after the gateway
                 selector: BTreeMap::from([("istio".to_string(), name.to_string())]),
-                servers: vec![Server {
-                    hosts: gateway
-                        .hosts
-                        .iter()
-                        .map(|h| h.as_str().to_string())
-                        .collect(),
-                    port: Port {
-                        name: "http",
-                        number: 80,
-                        protocol: "HTTP",
-                    },
-                }],
+                servers,
             },
         };
         files.object(object_path(FOLDER, "Gateway", name), &object);

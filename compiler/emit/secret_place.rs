@@ -60,7 +60,9 @@ pub fn consumers(
                 EnvSource::Literal(_) => None,
             });
         let mounted = app.secrets.iter().map(|m| m.secret.value.clone());
-        for secret in read.chain(mounted) {
+        let pulled =
+            crate::model::registry::pull_secret(&site.registries, app).map(|s| s.value.clone());
+        for secret in read.chain(mounted).chain(pulled) {
             add(
                 ns,
                 secret.as_str(),

@@ -74,7 +74,7 @@ pub fn emit(
                 .iter()
                 .map(|k| (k.value.clone(), String::new()))
                 .collect(),
-            kind_of: "Opaque",
+            kind_of: secret.secret_type,
         };
         let folder = format!("{SEAL_FOLDER}/{ns}");
         let skeleton_path = object_path(&folder, "Secret", name);

@@ -8,8 +8,8 @@ use crate::model::{App, EnvSource, Site};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapEnvSource, Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource,
-    PodTemplateSpec, SecretKeySelector, SecretVolumeSource, Service, ServiceAccount, ServicePort,
-    ServiceSpec, Volume, VolumeMount,
+    LocalObjectReference, PodSpec, PodTemplateSpec, SecretKeySelector, SecretVolumeSource, Service,
+    ServiceAccount, ServicePort, ServiceSpec, Volume, VolumeMount,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -219,13 +219,17 @@ pub fn emit(site: &Site, app: &App, wiring: &super::wiring::Wiring, files: &mut 
             annotations: (!template_annotations.is_empty()).then_some(template_annotations),
             ..Default::default()
         }),
-        spec: Some(pod::spec(
-            name,
-            container,
-            volumes,
-            Some(app.user()),
-            &app.nodes,
-        )),
+        spec: Some(PodSpec {
+            // the registry's credentials, sealed in this namespace (`model::registry`)
+            image_pull_secrets: crate::model::registry::pull_secret(&site.registries, app).map(
+                |secret| {
+                    vec![LocalObjectReference {
+                        name: secret.to_string(),
+                    }]
+                },
+            ),
+            ..pod::spec(name, container, volumes, Some(app.user()), &app.nodes)
+        }),
     };
     let revision = revision(app, &template);
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {

@@ -70,5 +70,8 @@ pub enum SettingValue {
 pub struct Gateway {
     pub name: Spanned<Name>,
     pub hosts: Vec<Spanned<Host>>,
+    /// The secret (type kubernetes.io/tls) with the certificate served on 443, which labc
+    /// declares in the gateways' namespace.
+    pub tls: Option<Spanned<Name>>,
     pub span: Span,
 }

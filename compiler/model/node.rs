@@ -97,6 +97,23 @@ impl Disk {
 pub struct Nic {
     pub name: Spanned<String>,
     pub power_saving: bool,
+    /// The kernel's PCIe Active State Power Management, where the site asks to change it.
+    pub aspm: Option<Spanned<Aspm>>,
+}
+
+/// What the node script does to PCIe ASPM (`nic … aspm=`): the link power states that make
+/// some adapters drop off the bus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Aspm {
+    /// The `performance` policy now and at every boot (`/sys/module/pcie_aspm/parameters/policy`).
+    Performance,
+    /// `pcie_aspm=off` on the kernel command line: ASPM never enabled, after a reboot.
+    Off,
+}
+
+impl Aspm {
+    pub const ALL: &'static [(&'static str, Aspm)] =
+        &[("off", Aspm::Off), ("performance", Aspm::Performance)];
 }
 
 /// The operating systems the provisioning script supports.

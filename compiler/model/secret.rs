@@ -24,8 +24,16 @@ pub struct Secret {
     pub namespace: Spanned<Name>,
     pub scope: SecretScope,
     pub keys: Vec<Spanned<String>>,
+    /// The Secret's `type`: `Opaque`, or registry credentials (`super::registry`).
+    pub secret_type: &'static str,
     pub span: Span,
 }
+
+/// The type of every Secret a site declares itself.
+pub const OPAQUE: &str = "Opaque";
+/// A gateway's certificate (`gateway … tls=`), with its two keys.
+pub const TLS: &str = "kubernetes.io/tls";
+pub const TLS_KEYS: [&str; 2] = ["tls.crt", "tls.key"];
 
 impl Secret {
     pub fn has_key(&self, key: &str) -> bool {

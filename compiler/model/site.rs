@@ -12,6 +12,7 @@ pub struct Site {
     pub databases: Vec<Database>,
     pub secrets: Vec<Secret>,
     pub policies: Vec<Policy>,
+    pub registries: Vec<super::Registry>,
 }
 
 impl Site {

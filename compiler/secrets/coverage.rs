@@ -16,11 +16,13 @@ struct Reference {
 
 /// Keys whose string value names a Secret: volumes (`secret.secretName`) and the common
 /// chart conventions.
-const NAME_KEYS: &[&str] = &["secretName", "existingSecret"];
+const NAME_KEYS: &[&str] = &["secretName", "existingSecret", "credentialName"];
 /// Keys whose mapping names a Secret under `name`: env `valueFrom` and `envFrom`.
 const REF_KEYS: &[&str] = &["secretKeyRef", "secretRef"];
 /// Keys whose list of strings are Secret names (the Prometheus operator's `secrets`).
 const LIST_KEYS: &[&str] = &["secrets"];
+/// Keys whose list of mappings name Secrets under `name`: a pod's `imagePullSecrets`.
+const REF_LIST_KEYS: &[&str] = &["imagePullSecrets"];
 
 fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
     match value {
@@ -40,6 +42,12 @@ fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
                 } else if REF_KEYS.contains(&key) {
                     if let Some(name) = value.get("name").and_then(Value::as_str) {
                         push(name);
+                    }
+                } else if REF_LIST_KEYS.contains(&key) {
+                    if let Some(list) = value.as_sequence() {
+                        list.iter()
+                            .filter_map(|r| r.get("name").and_then(Value::as_str))
+                            .for_each(&mut push);
                     }
                 } else if LIST_KEYS.contains(&key) {
                     if let Some(list) = value.as_sequence() {

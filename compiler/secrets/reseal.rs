@@ -72,7 +72,7 @@ pub fn reseal<R: RngCore + CryptoRng>(
             encrypted_data: encrypted,
             template: Template {
                 metadata: meta_for(secret),
-                kind: Some("Opaque".into()),
+                kind: Some(secret.secret_type.into()),
             },
         },
     };

@@ -280,7 +280,8 @@ fn normalise(secret: &Secret, object: SealedSecret) -> SealedSecret {
             encrypted_data: object.spec.encrypted_data,
             template: Template {
                 metadata: template,
-                kind: Some(object.spec.template.kind.unwrap_or_else(|| "Opaque".into())),
+                // the declared type: a pull secret sealed from an Opaque copy still works
+                kind: Some(secret.secret_type.into()),
             },
         },
     }

@@ -274,6 +274,29 @@ impl<'a> Owners<'a> {
         if implied {
             return self.component(crate::wazuh::COMPONENT);
         }
+        // a registry's pull secret stands at the registry, a gateway's certificate at the gateway
+        if let Some(registry) = self.site.registries.iter().find(|r| r.span == secret.span) {
+            return Some(Owner {
+                span: registry.span,
+                whole_node: true,
+                declaration: format!("registry \"{}\"", registry.server.as_str()),
+                origin: None,
+            });
+        }
+        let gateway = self
+            .site
+            .layers
+            .iter()
+            .flat_map(|l| &l.gateways)
+            .find(|g| g.tls.as_ref().is_some_and(|t| t.span == secret.span));
+        if let Some(gateway) = gateway {
+            return Some(Owner {
+                span: gateway.span,
+                whole_node: true,
+                declaration: format!("gateway \"{}\"", gateway.name.as_str()),
+                origin: None,
+            });
+        }
         Some(Owner {
             span: secret.name.span,
             whole_node: true,

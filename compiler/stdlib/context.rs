@@ -9,6 +9,8 @@
 //! gateways    [{name, hosts}] of the ingress layer
 //! alerts      channel -> {secret, key} (every channel is listed, #null when absent); key is
 //!             the declared secret's first key
+//! falco_secret_outputs  the Falcosidekick outputs that read the outputs secret
+//! alert_secrets  the alerts' secrets, sorted, each once (what Alertmanager mounts)
 //! kube_proxy  whether kube-proxy runs (false when Cilium replaces it)
 //! settings    the component's settings, with stdlib defaults, #null when unset
 //! release     {name, namespace} of the release being rendered
@@ -108,6 +110,15 @@ pub fn site_context(site: &Site, catalog: &Catalog) -> Value {
         "namespace": namespace,
         "gateways": gateways,
         "alerts": alerts,
+        "falco_secret_outputs": crate::model::falco_outputs::SECRET_OUTPUTS
+            .iter()
+            .map(|o| o.name)
+            .collect::<Vec<_>>(),
+        "alert_secrets": s
+            .alerts
+            .iter()
+            .map(|a| a.secret.to_string())
+            .collect::<std::collections::BTreeSet<_>>(),
         "workloads": {"namespaces": workload_namespaces},
         "quarantine": {"label": label, "value": value},
         "endpoints": super::endpoints::context(site, catalog),

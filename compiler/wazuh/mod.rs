@@ -142,6 +142,7 @@ pub fn implied_secrets(site: &Site, catalog: &crate::stdlib::Catalog) -> Vec<cra
         namespace: namespace.clone(),
         scope: SecretScope::Strict,
         keys: keys.into_iter().map(|k| Spanned::new(k, span)).collect(),
+        secret_type: crate::model::secret::OPAQUE,
         span,
     };
     [

@@ -3,7 +3,7 @@
 # every system command replaced by ./stub. LABC names the labc binary (default: on PATH).
 
 STUBBED=(id dpkg dpkg-query apt-get apt-mark systemctl swapon swapoff modprobe sysctl curl gpg
-  tar lsblk blkid mkfs.ext4 findmnt mount ip ethtool kubeadm)
+  tar lsblk blkid mkfs.ext4 findmnt mount ip ethtool udevadm update-grub kubeadm)
 
 setup_file() {
   export OUT="$BATS_FILE_TMPDIR/out"
@@ -15,6 +15,10 @@ setup() {
   mkdir -p "$LABC_ROOT/etc" "$STUB_STATE" "$BATS_TEST_TMPDIR/bin"
   printf 'ID=debian\nVERSION_ID="12"\n' >"$LABC_ROOT/etc/os-release"
   printf '/swap.img none swap sw 0 0\n' >"$LABC_ROOT/etc/fstab"
+  # what sysfs shows a kernel that suspends idle PCI devices and leaves ASPM to its default
+  mkdir -p "$LABC_ROOT/sys/class/net/eno1/device/power" "$LABC_ROOT/sys/module/pcie_aspm/parameters"
+  echo auto >"$LABC_ROOT/sys/class/net/eno1/device/power/control"
+  echo '[default] performance powersave powersupersave' >"$LABC_ROOT/sys/module/pcie_aspm/parameters/policy"
   for name in "${STUBBED[@]}"; do ln -s "$BATS_TEST_DIRNAME/stub" "$BATS_TEST_TMPDIR/bin/$name"; done
   export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
   unset LABC_JOIN_TOKEN LABC_CA_CERT_HASH LABC_CERTIFICATE_KEY
@@ -61,8 +65,10 @@ mutations() {
     "install containerd 2.1.5" "install runc 1.3.3" "write /etc/containerd/config.toml" \
     "enable containerd" "start containerd" "install open-iscsi nfs-common cryptsetup dmsetup" \
     "enable iscsid" "write /etc/systemd/system/labc-nic-power-saving.service" \
-    "enable labc-nic-power-saving" "turn power saving off on eno1" "enable kubelet" \
-    "initialise the cluster"
+    "enable labc-nic-power-saving" "write /etc/udev/rules.d/81-labc-nic-power.rules" \
+    "reload udev rules" "turn Energy-Efficient Ethernet off on eno1" \
+    "turn runtime power management off on eno1's PCI device" \
+    "set the PCIe ASPM policy to performance" "enable kubelet" "initialise the cluster"
   [[ "$output" == *"kubeadm init --config $OUT/nodes/cp-1/kubeadm.yaml"* ]]
   [[ "$output" == *"dry run: "*" change(s) to make, none made"* ]]
   [ -z "$(mutations)" ]
@@ -180,4 +186,68 @@ mutations() {
   run provision cp-1 --dry-run
   [ "$status" -eq 0 ]
   [[ "$output" == *"warning: rsyslog drops root"* ]]
+}
+
+@test "NIC power saving: EEE, the PCI device's runtime power management and ASPM, kept at boot" {
+  run provision cp-1
+  [ "$status" -eq 0 ]
+  grep -qx 'ethtool --set-eee eno1 eee off' "$STUB_STATE/calls"
+  [ "$(cat "$LABC_ROOT/sys/class/net/eno1/device/power/control")" = on ]
+  [ "$(cat "$LABC_ROOT/sys/module/pcie_aspm/parameters/policy")" = performance ]
+  unit="$LABC_ROOT/etc/systemd/system/labc-nic-power-saving.service"
+  grep -qx 'ExecStart=-/usr/sbin/ethtool --set-eee eno1 eee off' "$unit"
+  grep -qx "ExecStart=-/bin/sh -c 'echo performance >/sys/module/pcie_aspm/parameters/policy'" "$unit"
+  rules="$LABC_ROOT/etc/udev/rules.d/81-labc-nic-power.rules"
+  grep -q '^ACTION=="add", SUBSYSTEM=="net", KERNEL=="eno1", .*ATTR{device/power/control}="on"$' "$rules"
+  grep -q '^ACTION=="add", SUBSYSTEM=="net", NAME=="eno1", RUN+=.*/sys/class/net/eno1/device/power/control' "$rules"
+  grep -qx 'udevadm control --reload' "$STUB_STATE/calls"
+  : >"$STUB_STATE/calls"
+  run provision cp-1
+  [[ "$output" == *"eno1: Energy-Efficient Ethernet is off"* ]]
+  [[ "$output" == *"eno1: runtime power management is off (power/control is on)"* ]]
+  [[ "$output" == *"the PCIe ASPM policy is performance"* ]]
+  [ -z "$(mutations)" ]
+}
+
+@test "NIC power saving: a virtual NIC without EEE still gets its runtime power management off" {
+  mkdir -p "$STUB_STATE/no-eee"
+  touch "$STUB_STATE/no-eee/eno1"
+  run provision cp-1 --dry-run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"eno1: its driver has no Energy-Efficient Ethernet, nothing to turn off"* ]]
+  [[ "$output" == *"would turn runtime power management off on eno1's PCI device"* ]]
+  [[ "$output" != *"turn Energy-Efficient Ethernet off"* ]]
+}
+
+@test "NIC power saving: a NIC that is no PCI device says so and changes nothing there" {
+  rm -r "$LABC_ROOT/sys/class/net/eno1"
+  run provision cp-1 --dry-run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"eno1: no runtime power management (not a PCI device)"* ]]
+  [[ "$output" != *"runtime power management off on"* ]]
+}
+
+@test "ASPM off: pcie_aspm=off through GRUB, a reboot asked for, then nothing to change" {
+  run provision plain-1 --dry-run
+  [ "$status" -eq 0 ]
+  assert_in_order "write /etc/default/grub.d/90-labc-aspm.cfg" "write the boot loader's kernel command line"
+  # the NIC keeps its power saving: only ASPM was asked for
+  [[ "$output" != *"labc-nic-power-saving"* ]]
+  [[ "$output" != *"81-labc-nic-power.rules"* ]]
+  export LABC_JOIN_TOKEN=abcdef.0123456789abcdef
+  export LABC_CA_CERT_HASH="sha256:$(printf 'a%.0s' {1..64})"
+  run provision plain-1
+  [ "$status" -eq 0 ]
+  grep -qx 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT pcie_aspm=off"' \
+    "$LABC_ROOT/etc/default/grub.d/90-labc-aspm.cfg"
+  grep -q '^update-grub' "$STUB_STATE/calls"
+  [[ "$output" == *"warning: pcie_aspm=off takes effect at the next boot"* ]]
+  mkdir -p "$LABC_ROOT/proc"
+  echo 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet pcie_aspm=off' >"$LABC_ROOT/proc/cmdline"
+  : >"$STUB_STATE/calls"
+  run provision plain-1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"the running kernel has pcie_aspm=off"* ]]
+  [[ "$output" == *"nothing to change"* ]]
+  [ -z "$(mutations)" ]
 }

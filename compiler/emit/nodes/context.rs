@@ -1,7 +1,7 @@
 //! What the node templates see: every value already quoted for where it lands (shell words,
 //! YAML scalars), so the templates hold no escaping rules of their own.
 
-use crate::model::{Node, NodeRole, SettingValue, Site, TaintEffect};
+use crate::model::{Aspm, Node, NodeRole, SettingValue, Site, TaintEffect};
 use crate::stdlib::releases::{KUBERNETES_DEB_REVISION, PAUSE_IMAGE, RUNC};
 use crate::stdlib::Catalog;
 use serde::Serialize;
@@ -9,6 +9,10 @@ use std::net::IpAddr;
 
 /// The port kubeadm's API server listens on; labc does not make it configurable.
 const API_PORT: u16 = 6443;
+
+/// The label on which Longhorn creates its default disk on a node (chart setting
+/// `defaultSettings.createDefaultDiskLabeledNodes`).
+pub const LONGHORN_DISK_LABEL: (&str, &str) = ("node.longhorn.io/create-default-disk", "true");
 
 #[derive(Serialize)]
 pub struct NodeContext {
@@ -37,6 +41,14 @@ pub struct NodeContext {
     pub sysctls: Vec<Sysctl>,
     pub disks: Vec<DiskContext>,
     pub nics: Vec<String>,
+    /// `performance` or `off` when a `nic` asks for it (`off` wins), else none.
+    pub aspm: Option<&'static str>,
+    pub aspm_performance: bool,
+    pub aspm_off: bool,
+    /// A NIC step at all: a NIC's power saving off or an ASPM policy.
+    pub power: bool,
+    /// `labc-nic-power-saving.service`, which redoes at boot what does not persist by itself.
+    pub boot_unit: bool,
     pub node_labels: Option<String>,
     pub taints: Vec<TaintContext>,
     /// What the node sends to Wazuh, with Wazuh in the site.
@@ -139,12 +151,14 @@ impl NodeContext {
                 effect: "NoSchedule",
             });
         }
-        let node_labels = (!node.labels.is_empty()).then(|| {
-            let joined: Vec<String> = node
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
+        let mut labels = node.labels.clone();
+        if site.has_component("longhorn") && node.disks.iter().any(|d| d.longhorn) {
+            // with createDefaultDiskLabeledNodes (stdlib/components/longhorn.kdl), Longhorn puts
+            // a default disk only on nodes with this label, never on a node's OS disk
+            labels.insert(LONGHORN_DISK_LABEL.0.into(), LONGHORN_DISK_LABEL.1.into());
+        }
+        let node_labels = (!labels.is_empty()).then(|| {
+            let joined: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             yaml(&joined.join(","))
         });
         let siem = crate::wazuh::sources(site).and_then(|sources| {
@@ -158,6 +172,18 @@ impl NodeContext {
                 audit,
             })
         });
+        let nics: Vec<String> = node
+            .nics
+            .iter()
+            .filter(|n| !n.power_saving)
+            .map(|n| n.name.to_string())
+            .collect();
+        // `off` (on the kernel command line) wins over `performance` (a runtime policy)
+        let aspm = node
+            .nics
+            .iter()
+            .filter_map(|n| n.aspm.map(|a| a.value))
+            .max();
         NodeContext {
             siem,
             site: settings.name.to_string(),
@@ -203,12 +229,15 @@ impl NodeContext {
                     })
                 })
                 .collect(),
-            nics: node
-                .nics
-                .iter()
-                .filter(|n| !n.power_saving)
-                .map(|n| n.name.to_string())
-                .collect(),
+            aspm: aspm.map(|a| match a {
+                Aspm::Performance => "performance",
+                Aspm::Off => "off",
+            }),
+            aspm_performance: aspm == Some(Aspm::Performance),
+            aspm_off: aspm == Some(Aspm::Off),
+            power: !nics.is_empty() || aspm.is_some(),
+            boot_unit: !nics.is_empty() || aspm == Some(Aspm::Performance),
+            nics,
             node_labels,
             taints,
         }

@@ -77,6 +77,14 @@ impl ImageRef {
         })
     }
 
+    /// The registry host the reference names (`ghcr.io`, `localhost:5000`), or `None` for
+    /// Docker Hub's short form (`mysql:8.0`).
+    pub fn registry(&self) -> Option<&str> {
+        let name = self.text.split('@').next().unwrap_or_default();
+        let (first, rest) = name.split_once('/')?;
+        (!rest.is_empty() && is_registry(first)).then_some(first)
+    }
+
     pub fn tag(&self) -> Option<&str> {
         self.tag.as_deref()
     }

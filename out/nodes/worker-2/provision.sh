@@ -187,17 +187,30 @@ add_to_fstab() {
   printf 'UUID=%s %s %s defaults,nofail 0 2\n' "$uuid" "$2" "$fs" >>"$ROOT/etc/fstab"
 }
 
-# nic_power_saving_off NIC: Energy-Efficient Ethernet off now; the unit keeps it off at boot.
+# nic_power_saving_off NIC: each power saving of the adapter that applies to it, saying what it
+# found: Energy-Efficient Ethernet where its driver has it (a virtual NIC has not), then the PCI
+# device's runtime power management (power/control `auto` lets the kernel suspend the adapter).
 nic_power_saving_off() {
+  local control="$ROOT/sys/class/net/$1/device/power/control"
   if ! ip link show dev "$1" >/dev/null 2>&1; then
     warn "$1 is not an interface of this machine; check site.kdl"
     return 0
   fi
   case "$(ethtool --show-eee "$1" 2>&1 || true)" in
-    *"EEE status: disabled"* | *"not supported"*) ok "$1 power saving is off" ;;
-    *) change "turn power saving off on $1" ethtool --set-eee "$1" eee off ;;
+    *"EEE status: disabled"*) ok "$1: Energy-Efficient Ethernet is off" ;;
+    *"not supported"*) ok "$1: its driver has no Energy-Efficient Ethernet, nothing to turn off" ;;
+    *) change "turn Energy-Efficient Ethernet off on $1" ethtool --set-eee "$1" eee off ;;
   esac
+  if [ ! -e "$control" ]; then
+    ok "$1: no runtime power management (not a PCI device)"
+  elif [ "$(cat "$control")" = on ]; then
+    ok "$1: runtime power management is off (power/control is on)"
+  else
+    change "turn runtime power management off on $1's PCI device" write_sysfs "$control" on
+  fi
 }
+
+write_sysfs() { printf '%s\n' "$2" >"$1"; }
 
 # secret NAME WHAT PATTERN: the value of variable NAME, asked for when unset; never echoed.
 secret() {
@@ -387,8 +400,8 @@ prepare_disk /dev/sdb /var/lib/longhorn
 
 step "NIC power saving off (ens33)"
 put_file /etc/systemd/system/labc-nic-power-saving.service 0644 <<'EOF'
-# Turns Energy-Efficient Ethernet off at every boot: a link that dozes drops the node off the
-# network. Written by labc from site.kdl (nic … power-saving=#false).
+# Turns NIC power saving off at every boot: a link that dozes drops the node off the network.
+# Written by labc from site.kdl (nic … power-saving=#false, aspm="performance").
 [Unit]
 Description=Turn NIC power saving off
 After=network-pre.target
@@ -408,6 +421,14 @@ if systemctl is-enabled --quiet labc-nic-power-saving; then
 else
   change "enable labc-nic-power-saving" systemctl enable labc-nic-power-saving
 fi
+put_file /etc/udev/rules.d/81-labc-nic-power.rules 0644 <<'EOF'
+# Keeps the PCI device of each NIC powered whenever it appears (boot, driver reload): runtime
+# power management suspends an idle adapter. Written by labc from site.kdl (nic … power-saving=#false).
+# KERNEL matches a name the kernel gave, NAME one that 80-net-setup-link.rules gave.
+ACTION=="add", SUBSYSTEM=="net", KERNEL=="ens33", TEST=="device/power/control", ATTR{device/power/control}="on"
+ACTION=="add", SUBSYSTEM=="net", NAME=="ens33", RUN+="/bin/sh -c 'echo on >/sys/class/net/ens33/device/power/control || true'"
+EOF
+if [ "$WROTE" = 1 ]; then change "reload udev rules" udevadm control --reload; fi
 nic_power_saving_off ens33
 
 step "SIEM: syslog to Wazuh at 10.96.0.14:514"
