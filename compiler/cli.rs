@@ -9,8 +9,8 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
-mod repo;
 pub(crate) mod read;
+mod repo;
 mod verify;
 mod why;
 

@@ -100,19 +100,6 @@ fn the_analysis_reads_prometheus_in_the_namespace_its_component_has() {
     );
 }
 
-/// `name` on PATH, or `None` after saying that the calling test skips.
-fn tool(name: &str, test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        eprintln!("{test}: skipped, `{name}` is not on PATH");
-    }
-    found
-}
-
 fn seq(value: &Value) -> Vec<&Value> {
     value
         .as_sequence()
@@ -403,8 +390,7 @@ fn resolved(metric: &Value, template: &Value, rollout: &Value, canary_hash: &str
 
 #[test]
 fn promtool_judges_the_emitted_analysis_of_every_canary_on_the_canarys_own_pods() {
-    const TEST: &str = "promtool_judges_the_emitted_analysis";
-    let Some(promtool) = tool("promtool", TEST) else {
+    let Some(promtool) = crate::support::tool_or_skip("promtool") else {
         return;
     };
     let objects = objects(&std::fs::read_to_string(root().join("site.kdl")).unwrap());
@@ -591,7 +577,7 @@ fn charts() -> Option<PathBuf> {
 
 /// The objects `helm template` renders for the Application `application` of `objects`.
 pub fn render(objects: &[Value], application: &str, test: &str) -> Option<Vec<Value>> {
-    let helm = tool("helm", test)?;
+    let helm = crate::support::helm()?;
     let Some(charts) = charts() else {
         eprintln!("{test}: skipped, ../shared/reference/charts is absent");
         return None;

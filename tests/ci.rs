@@ -183,23 +183,27 @@ fn a_site_without_ci_writes_no_pipeline() {
     assert!(c.repo_files.is_empty());
 }
 
-fn schema_check(tool: &Path, schema: &str, name: &str, bytes: &[u8]) -> (bool, String) {
-    let dir = std::env::temp_dir().join(format!("labc-ci-schema-{}-{schema}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// Runs `tool` with `args` on `bytes` written to a scratch file `name`: whether it passed, and
+/// what it said.
+fn run_on_file(tool: &Path, args: &[&str], name: &str, bytes: &[u8]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     let out = std::process::Command::new(tool)
-        .args(["--builtin-schema", schema])
+        .args(args)
         .arg(&path)
         .output()
-        .expect("check-jsonschema runs");
-    let _ = std::fs::remove_dir_all(&dir);
+        .unwrap_or_else(|e| panic!("{} runs: {e}", tool.display()));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
+}
+
+fn schema_check(tool: &Path, schema: &str, name: &str, bytes: &[u8]) -> (bool, String) {
+    run_on_file(tool, &["--builtin-schema", schema], name, bytes)
 }
 
 #[test]
@@ -241,21 +245,7 @@ fn both_files_pass_their_providers_schemas_and_a_broken_one_does_not() {
 }
 
 fn actionlint(tool: &Path, bytes: &[u8]) -> (bool, String) {
-    let dir = std::env::temp_dir().join(format!("labc-ci-actionlint-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("labc.yaml");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new(tool)
-        .arg(&path)
-        .output()
-        .expect("actionlint runs");
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    run_on_file(tool, &[], "labc.yaml", bytes)
 }
 
 #[test]

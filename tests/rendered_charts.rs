@@ -18,9 +18,7 @@ use std::path::Path;
 /// a note, when helm or the chart cache is missing.
 fn rendered(site: &Path, app: &str) -> Option<Vec<Value>> {
     let charts = root().join("../shared/reference/charts");
-    let helm = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .any(|d| d.join("helm").is_file())
-        || std::env::var_os("LABC_HELM").is_some();
+    let helm = crate::support::on_path("helm").is_some() || std::env::var_os("LABC_HELM").is_some();
     if !helm || !charts.is_dir() {
         assert!(
             std::env::var_os("CI").is_none(),

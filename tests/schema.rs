@@ -413,16 +413,6 @@ const CHART_CRDS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// `helm`, from `LABC_HELM` or `PATH`, if it runs.
-fn helm() -> Option<std::path::PathBuf> {
-    let helm = std::env::var_os("LABC_HELM").unwrap_or_else(|| "helm".into());
-    let runs = std::process::Command::new(&helm)
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    runs.then(|| helm.into())
-}
-
 /// Every CRD `helm template --include-crds` renders for a chart folder, as JSON values.
 fn rendered_crds(helm: &std::path::Path, chart: &std::path::Path) -> Vec<serde_json::Value> {
     let output = std::process::Command::new(helm)
@@ -455,7 +445,7 @@ fn rendered_crds(helm: &std::path::Path, chart: &std::path::Path) -> Vec<serde_j
 #[test]
 fn every_embedded_crd_is_the_one_its_pinned_chart_installs() {
     let charts = root().join("../shared/reference/charts");
-    let (true, Some(helm)) = (charts.is_dir(), helm()) else {
+    let (true, Some(helm)) = (charts.is_dir(), crate::support::helm()) else {
         eprintln!("skipped: needs ../shared/reference/charts and helm");
         return;
     };

@@ -100,12 +100,17 @@ pub fn find<'a>(objects: &'a [serde_yaml::Value], kind: &str, name: &str) -> &'a
         .unwrap_or_else(|| panic!("no {kind} {name}"))
 }
 
+/// `name` on PATH, if it is there.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
 /// `name` on PATH; `None` with a note where it is missing, which CI (`CI` set) never allows:
 /// .ci/run installs every tool a test needs.
 pub fn tool_or_skip(name: &str) -> Option<PathBuf> {
-    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file());
+    let found = on_path(name);
     if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -114,4 +119,13 @@ pub fn tool_or_skip(name: &str) -> Option<PathBuf> {
         eprintln!("{name} is not installed: skipped");
     }
     found
+}
+
+/// `helm`: `LABC_HELM` (the binary labc verify would use) or `helm` on PATH, as
+/// [`tool_or_skip`] finds it.
+pub fn helm() -> Option<PathBuf> {
+    match std::env::var_os("LABC_HELM") {
+        Some(helm) => Some(PathBuf::from(helm)),
+        None => tool_or_skip("helm"),
+    }
 }

@@ -118,8 +118,7 @@ fn the_tutorial_runs_as_written() {
                 }
                 let charts = root().join("../shared/reference/charts");
                 if command.starts_with("labc verify") {
-                    let helm = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                        .any(|d| d.join("helm").is_file());
+                    let helm = crate::support::on_path("helm").is_some();
                     if !charts.is_dir() || !helm {
                         assert!(std::env::var_os("CI").is_none(), "CI must run `{command}`");
                         eprintln!("step {i}: `{command}` skipped: no chart cache or no helm");

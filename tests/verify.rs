@@ -2,27 +2,8 @@
 //! seed site with the pinned charts when `../shared/reference/charts` is there. Rendering needs
 //! `helm`: without it these tests say so and pass, except in CI (`CI` set), where they fail.
 
-use crate::support::{labc, root};
+use crate::support::{helm, labc, root};
 use std::path::{Path, PathBuf};
-
-/// `helm` on PATH (or LABC_HELM), or `None` outside CI.
-fn helm() -> Option<PathBuf> {
-    let found = std::env::var_os("LABC_HELM")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::split_paths(&std::env::var_os("PATH")?)
-                .map(|d| d.join("helm"))
-                .find(|p| p.is_file())
-        });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have helm for the verify tests (see .ci/run)"
-        );
-        eprintln!("helm is not installed: the verify tests are skipped");
-    }
-    found
-}
 
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/verify")

@@ -101,8 +101,7 @@ fn the_wazuh_folder_holds_every_role_on_the_sites_storage_class() {
 fn the_wazuh_folder_renders_as_argo_cd_renders_it() {
     // needs kubectl (CI installs it); Argo CD reads a folder without kustomization.yaml as its
     // plain YAML files, and kustomize over the same files proves each one is a valid object
-    let Ok(kubectl) = which("kubectl") else {
-        eprintln!("skipped: kubectl is not installed");
+    let Some(kubectl) = crate::support::tool_or_skip("kubectl") else {
         return;
     };
     let (files, folder, objects) = wazuh();
@@ -137,16 +136,6 @@ fn the_wazuh_folder_renders_as_argo_cd_renders_it() {
         rendered.matches("\nkind: ").count() + usize::from(rendered.starts_with("kind: ")),
         objects.len()
     );
-}
-
-fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
-    std::env::var_os("PATH")
-        .and_then(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join(tool))
-                .find(|p| p.is_file())
-        })
-        .ok_or(())
 }
 
 /// The `<remote>` blocks of an `ossec.conf`, as (connection, port, protocol, allowed-ips).
