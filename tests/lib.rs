@@ -20,6 +20,7 @@ mod good_sites;
 mod graph;
 mod init;
 mod instrumentation;
+mod kdl_spec;
 mod kubeadm;
 mod platform_values;
 mod rendered_charts;

@@ -25,7 +25,7 @@ pub use vocabulary::{TOP_LEVEL, VOCABULARY};
 use crate::diag::{Error, Suggestion};
 use crate::model::Site;
 use crate::stdlib::Catalog;
-use kdl::KdlDocument;
+use crate::syntax::Document as KdlDocument;
 
 /// Decodes a parsed site. Returns the site (with placeholders where something was wrong) and
 /// every problem found.

@@ -3,7 +3,7 @@ use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Cidr, Host, Name, Version};
 use crate::model::{Alert, AlertChannel, Network, Repo, SiteSettings, Span, Spanned};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use miette::SourceSpan;
 
 fn cidr(text: &str) -> Cidr {
