@@ -45,12 +45,22 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Document, Vec<Error>> {
     let nodes = p.nodes(false);
     if p.errors.is_empty() {
         Ok(Document {
+            span: content(&nodes).unwrap_or(SourceSpan::from((0, text.len()))),
             nodes,
-            span: SourceSpan::from((0, text.len())),
         })
     } else {
         Err(p.errors)
     }
+}
+
+/// From the first node to the end of the last, where a diagnostic about a whole document or
+/// block points (`None` when there are no nodes).
+fn content(nodes: &[Node]) -> Option<SourceSpan> {
+    let (first, last) = (nodes.first()?, nodes.last()?);
+    Some(span(
+        first.span.offset(),
+        last.span.offset() + last.span.len(),
+    ))
 }
 
 pub(super) fn span(start: usize, end: usize) -> SourceSpan {
@@ -349,8 +359,8 @@ impl Parser<'_> {
             );
         }
         Document {
+            span: content(&nodes).unwrap_or(span(open, self.i)),
             nodes,
-            span: span(open, self.i),
         }
     }
 
