@@ -195,13 +195,18 @@ impl Parser<'_> {
     /// or the end of the input ends it too.
     fn node(&mut self) -> Option<Node> {
         let start = self.i;
-        let ty = if self.peek() == Some(b'(') {
-            let ty = self.type_annotation();
+        let mut ty = None;
+        if self.peek() == Some(b'(') {
+            match self.type_annotation() {
+                Ok(t) => ty = t,
+                Err(()) => {
+                    // the rest of the node is read for its errors, under no name
+                    self.node_rest(None);
+                    return None;
+                }
+            }
             self.node_space();
-            ty
-        } else {
-            None
-        };
+        }
         let name_start = self.i;
         let name = match self.scalar() {
             Scalar::String(value) => Some(Ident::new(value, span(name_start, self.i))),
@@ -217,6 +222,20 @@ impl Parser<'_> {
             }
             Scalar::Bad => None,
         };
+        let (entries, children, end) = self.node_rest(name.is_some().then_some(()))?;
+        name.map(|name| Node {
+            ty,
+            name,
+            entries,
+            children,
+            span: span(start, end),
+        })
+    }
+
+    /// A node's entries, blocks and terminator after its name; `None` for a node without a
+    /// readable name, whose parts are read only for their errors.
+    #[allow(clippy::type_complexity)]
+    fn node_rest(&mut self, named: Option<()>) -> Option<(Vec<Entry>, Option<Document>, usize)> {
         let mut entries = Vec::new();
         let mut children: Option<Document> = None;
         let mut after_block = false;
@@ -300,13 +319,7 @@ impl Parser<'_> {
                 }
             }
         }
-        name.map(|name| Node {
-            ty,
-            name,
-            entries,
-            children,
-            span: span(start, end),
-        })
+        named.map(|()| (entries, children, end))
     }
 
     fn need_space(&mut self, at: usize) {
@@ -368,7 +381,7 @@ impl Parser<'_> {
     fn entry(&mut self) -> Option<Entry> {
         let start = self.i;
         if self.peek() == Some(b'(') {
-            let ty = self.type_annotation();
+            let ty = self.type_annotation().ok()?;
             self.node_space();
             let value = self.value_after_type(start)?;
             if self.peek() == Some(b'=') {
@@ -444,7 +457,7 @@ impl Parser<'_> {
             return None;
         }
         let ty = if self.peek() == Some(b'(') {
-            let ty = self.type_annotation();
+            let ty = self.type_annotation().ok()?;
             self.node_space();
             ty
         } else {
@@ -462,8 +475,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `'(' node-space* string node-space* ')'`
-    fn type_annotation(&mut self) -> Option<Ident> {
+    /// `'(' node-space* string node-space* ')'`; `Err` (reported, skipped) when not closed.
+    fn type_annotation(&mut self) -> Result<Option<Ident>, ()> {
         let open = self.i;
         self.i += 1;
         self.node_space();
@@ -485,20 +498,20 @@ impl Parser<'_> {
         self.node_space();
         if self.peek() == Some(b')') {
             self.i += 1;
-        } else {
-            self.error(
-                open,
-                self.i,
-                "a type annotation is not closed".into(),
-                "no `)`",
-                "close the annotation with `)`, like `(u8)3`",
-            );
-            self.skip_value();
-            if self.peek() == Some(b')') {
-                self.i += 1;
-            }
+            return Ok(ident);
         }
-        ident
+        self.skip_value();
+        if self.peek() == Some(b')') {
+            self.i += 1;
+        }
+        self.error(
+            open,
+            self.i,
+            "a type annotation is not closed".into(),
+            "no `)`",
+            "close the annotation with `)`, like `(u8)3`",
+        );
+        Err(())
     }
 
     /// `node-space*`: unicode spaces, `/* */` comments and `\` line continuations. Returns
@@ -623,3 +636,7 @@ impl Parser<'_> {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "parser_tests.rs"]
+mod tests;

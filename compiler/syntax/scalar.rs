@@ -29,8 +29,9 @@ impl Parser<'_> {
         if matches!(result, Scalar::Bad) || self.at_value_end() {
             return result;
         }
-        self.no_terminator(start, &result);
-        self.skip_value();
+        if !self.no_terminator(start, &result) {
+            self.skip_value();
+        }
         Scalar::Bad
     }
 
@@ -57,7 +58,8 @@ impl Parser<'_> {
         }
     }
 
-    fn no_terminator(&mut self, start: usize, result: &Scalar) {
+    /// Reports a value not followed by a terminator; true when it also skipped what follows.
+    fn no_terminator(&mut self, start: usize, result: &Scalar) -> bool {
         let at = self.i;
         let mut end = at;
         while end < self.b.len() && self.b[end] != b'"' && !self.value_ends_at(end) {
@@ -79,22 +81,20 @@ impl Parser<'_> {
             }
             Scalar::String(s) if s == "r" && matches!(self.peek(), Some(b'"' | b'#')) => {
                 let close = self.raw_v1_end(at);
-                let old = &self.text[start..close];
-                let hashes = self.b[at..]
-                    .iter()
-                    .take_while(|b| **b == b'#')
-                    .count()
-                    .max(1);
-                let body = old
-                    .trim_start_matches('r')
-                    .trim_matches('#')
-                    .trim_matches('"');
+                let old = &text[start..close];
+                let opening = self.b[at..].iter().take_while(|b| **b == b'#').count();
+                let closing = format!("\"{}", "#".repeat(opening));
+                let inner = &text[(at + opening + 1).min(close)..close];
+                let body = inner.strip_suffix(closing.as_str()).unwrap_or(inner);
+                let hashes = opening.max(1);
                 let fence = "#".repeat(hashes);
                 self.errors.push(Error::KdlV1 {
                     found: old.to_string(),
                     write: format!("{fence}\"{body}\"{fence}"),
                     span: span(start, close),
                 });
+                self.i = close;
+                return true;
             }
             _ => {
                 let next = &self.text[at..at + self.char_len(at)];
@@ -107,6 +107,7 @@ impl Parser<'_> {
                 );
             }
         }
+        false
     }
 
     /// The end of a v1 raw string `r"…"` / `r#"…"#` starting at its quote or hashes, for the
