@@ -189,3 +189,13 @@ fn numbers_in_every_base_and_keywords() {
         assert_eq!(errors(text).len(), 1, "{text}");
     }
 }
+
+/// Found by the differential fuzz target: input ending inside a type annotation.
+#[test]
+fn input_that_ends_anywhere_is_an_error_not_a_panic() {
+    for text in [
+        "(", "a (", "a (t", "a k=", "a k=(", "a \"", "a #\"", "a /*", "a \\", "a {", "a 0x",
+    ] {
+        assert!(parse(text, 32).is_err(), "{text:?}");
+    }
+}

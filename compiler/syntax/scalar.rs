@@ -139,8 +139,9 @@ impl Parser<'_> {
         Scalar::Bad
     }
 
-    /// A bare identifier string; bare `true`, `false`, `null`, `inf`, `-inf` and `nan` are
-    /// refused.
+    /// A bare identifier string; bare `true`, `false`, `null`, `inf` and `nan` are refused.
+    /// (`-inf` is in the grammar's list of disallowed identifiers too, but the grammar applies
+    /// the list only to identifiers that start without a sign, and so does the `kdl` crate.)
     fn bare(&mut self) -> Scalar {
         let start = self.i;
         while let Some(&c) = self.b.get(self.i) {
@@ -163,6 +164,16 @@ impl Parser<'_> {
                 let bad = self.forbidden_at(self.i);
                 self.i += if bad > 0 { bad } else { self.char_len(self.i) };
             }
+        }
+        if self.i == start && start >= self.b.len() {
+            self.error(
+                start,
+                start,
+                "the file ends where a value should be".into(),
+                "value expected here",
+                "finish the node: a name, a type annotation's name or a property's value is missing",
+            );
+            return Scalar::Bad;
         }
         if self.i == start {
             let next = &self.text[start..start + self.char_len(start)];
@@ -195,7 +206,7 @@ impl Parser<'_> {
                 });
                 Scalar::Bad
             }
-            "inf" | "-inf" | "nan" => {
+            "inf" | "nan" => {
                 self.error(
                     start,
                     self.i,
