@@ -587,7 +587,7 @@ impl Parser<'_> {
     fn line_comment(&mut self) {
         self.i += 2;
         while let Some(&c) = self.b.get(self.i) {
-            if c < 0x20 || c >= 0x7F {
+            if !(0x20..0x7F).contains(&c) {
                 let nl = newline(self.b, self.i);
                 if nl > 0 {
                     self.i += nl;

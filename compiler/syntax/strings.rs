@@ -21,7 +21,7 @@ impl Parser<'_> {
             // copy the run of plain text at once
             let run = self.i;
             while let Some(&c) = self.b.get(self.i) {
-                if c == b'"' || c == b'\\' || c < 0x20 || c >= 0x7F {
+                if c == b'"' || c == b'\\' || !(0x20..0x7F).contains(&c) {
                     break;
                 }
                 self.i += 1;
