@@ -48,15 +48,7 @@ impl Parser<'_> {
                         );
                         return Scalar::Bad;
                     }
-                    let bad = self.forbidden_at(self.i);
-                    if bad > 0 {
-                        ok = false;
-                        self.i += bad;
-                    } else {
-                        let n = self.char_len(self.i);
-                        out.push_str(&self.text[self.i..self.i + n]);
-                        self.i += n;
-                    }
+                    ok &= self.literal_char(&mut out);
                 }
             }
         }
@@ -65,6 +57,19 @@ impl Parser<'_> {
         } else {
             Scalar::Bad
         }
+    }
+
+    /// The character at `self.i` appended as written; false after reporting a forbidden one.
+    fn literal_char(&mut self, out: &mut String) -> bool {
+        let bad = self.forbidden_at(self.i);
+        if bad > 0 {
+            self.i += bad;
+            return false;
+        }
+        let n = self.char_len(self.i);
+        out.push_str(&self.text[self.i..self.i + n]);
+        self.i += n;
+        true
     }
 
     fn unclosed(&mut self, start: usize, quote: &str) {
@@ -266,15 +271,7 @@ impl Parser<'_> {
                     ok &= self.escape(&mut out);
                     continue;
                 }
-                let bad = self.forbidden_at(self.i);
-                if bad > 0 {
-                    ok = false;
-                    self.i += bad;
-                } else {
-                    let n = self.char_len(self.i);
-                    out.push_str(&self.text[self.i..self.i + n]);
-                    self.i += n;
-                }
+                ok &= self.literal_char(&mut out);
             }
             self.i = end;
         }
