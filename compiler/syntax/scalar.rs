@@ -79,7 +79,9 @@ impl Parser<'_> {
                     UNIT_HELP,
                 );
             }
-            Scalar::String(s) if s == "r" && matches!(self.peek(), Some(b'"' | b'#')) => {
+            Scalar::String(s)
+                if s == "r" && self.b[at..].iter().find(|b| **b != b'#') == Some(&b'"') =>
+            {
                 let close = self.raw_v1_end(at);
                 let old = &text[start..close];
                 let opening = self.b[at..].iter().take_while(|b| **b == b'#').count();

@@ -26,6 +26,21 @@ fn known_difference(text: &str, errors: &[Error]) -> bool {
     })
 }
 
+/// Whether the crate refused `text` only right after a `;`, in a document with a slashdash:
+/// kdl 6.7.1 refuses a slashdashed node ended by `;` (`/- a; b`), which the grammar allows
+/// (`node := base-node node-terminator`, and a base node may start with `/-`).
+fn slashdashed_node_ended_by_semicolon(text: &str, error: &kdl::KdlError) -> bool {
+    text.contains("/-")
+        && error.diagnostics.iter().all(|d| {
+            // the crate's offsets count characters
+            let at = text
+                .char_indices()
+                .nth(d.span.offset())
+                .map_or(text.len(), |(i, _)| i);
+            text[..at].trim_end().ends_with(';')
+        })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -42,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(a, b, "different documents for {text:?}");
         }
         (Err(_), Err(_)) => {}
+        (Ok(_), Err(e)) if slashdashed_node_ended_by_semicolon(text, &e) => {}
         (Ok(a), Err(e)) => panic!("labc accepts, kdl refuses {text:?}: {e:?}\n{}", outline(&a)),
         (Err(e), Ok(_)) if known_difference(text, &e) => {}
         (Err(e), Ok(_)) => panic!("labc refuses, kdl accepts {text:?}: {e:?}"),
