@@ -26,7 +26,7 @@ fn known_difference(text: &str, errors: &[Error]) -> bool {
     })
 }
 
-/// Whether the crate refused `text` only right after a `;`, in a document with a slashdash:
+/// Whether the crate refused `text` only at or right after a `;`, in a document with a slashdash:
 /// kdl 6.7.1 refuses a slashdashed node ended by `;` (`/- a; b`), which the grammar allows
 /// (`node := base-node node-terminator`, and a base node may start with `/-`).
 fn slashdashed_node_ended_by_semicolon(text: &str, error: &kdl::KdlError) -> bool {
@@ -37,7 +37,7 @@ fn slashdashed_node_ended_by_semicolon(text: &str, error: &kdl::KdlError) -> boo
                 .char_indices()
                 .nth(d.span.offset())
                 .map_or(text.len(), |(i, _)| i);
-            text[..at].trim_end().ends_with(';')
+            text[..at].trim_end().ends_with(';') || text[at..].starts_with(';')
         })
 }
 
