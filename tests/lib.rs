@@ -24,6 +24,7 @@ mod good_sites;
 mod graph;
 mod init;
 mod instrumentation;
+mod kdl_spec;
 mod kubeadm;
 mod namespaces;
 mod platform_values;

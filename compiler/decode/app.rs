@@ -6,7 +6,7 @@ use crate::model::value::{Cidr, Duration, Host, HttpPath, ImageRef, Name};
 use crate::model::{
     App, Egress, EgressTarget, Language, Metrics, Port, Protocol, SecretMount, Spanned, Use,
 };
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub const IMAGE_EXAMPLE: &str = "\"ghcr.io/example/blog-was:2.7.0\"";
 

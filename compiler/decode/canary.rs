@@ -3,7 +3,7 @@ use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Duration, Percent};
 use crate::model::{Analysis, Canary, CanaryStep, Spanned, TrafficRouting};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Canary> {
     let view = NodeView::new(
@@ -68,8 +68,10 @@ fn decode_step(node: &KdlNode, cx: &mut Cx) -> Option<CanaryStep> {
         return None;
     };
     let weight = match e.value() {
-        kdl::KdlValue::Integer(w) if (1..=100).contains(w) => Spanned::new(*w as u32, e.span()),
-        kdl::KdlValue::Integer(w) => {
+        crate::syntax::Value::Integer(w) if (1..=100).contains(w) => {
+            Spanned::new(*w as u32, e.span())
+        }
+        crate::syntax::Value::Integer(w) => {
             cx.push(Error::CanaryWeightRange {
                 weight: *w,
                 span: e.span(),

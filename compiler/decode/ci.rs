@@ -2,7 +2,7 @@ use super::vocabulary::CI_PROPS;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::{Ci, CiProvider, Severity};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use miette::SourceSpan;
 
 /// `ci github severity="HIGH,CRITICAL" labc="https://…/labc" labc-rev="<commit>"`, inside `site`.

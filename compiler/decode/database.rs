@@ -5,7 +5,7 @@ use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Name, Quantity, Version};
 use crate::model::{Database, Engine, Spanned, Storage};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Database> {
     let view = NodeView::new(

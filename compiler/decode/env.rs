@@ -4,7 +4,7 @@ use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::{EnvSource, EnvVar};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 /// An environment variable's name (or a prefix of names, in `uses … env=`).
 pub fn name(s: &str) -> Result<String, String> {

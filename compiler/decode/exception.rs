@@ -4,7 +4,7 @@ use super::vocabulary::EXCEPTION_PROPS;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::Exception;
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Exception> {
     let v = NodeView::new(

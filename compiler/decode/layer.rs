@@ -4,7 +4,7 @@ use crate::diag::{Error, Suggestion};
 use crate::model::value::Host;
 use crate::model::{ComponentUse, Gateway, Layer, LayerKind, Spanned};
 use crate::stdlib::Catalog;
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use std::collections::BTreeMap;
 
 pub fn decode(node: &KdlNode, catalog: &Catalog, cx: &mut Cx) -> Option<Layer> {

@@ -29,7 +29,7 @@ use crate::model::secret::{TLS, TLS_KEYS};
 use crate::model::value::Name;
 use crate::model::{Secret, SecretScope, Site, Spanned};
 use crate::stdlib::Catalog;
-use kdl::KdlDocument;
+use crate::syntax::Document as KdlDocument;
 
 /// Decodes a parsed site. Returns the site (with placeholders where something was wrong) and
 /// every problem found.

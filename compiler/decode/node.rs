@@ -4,7 +4,7 @@ use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{is_label_key, is_label_value, IpAddress, Version};
 use crate::model::{Aspm, Disk, Nic, Node, NodeOs, NodeRole, Spanned, Taint, TaintEffect};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
     let view = NodeView::new(
@@ -103,7 +103,12 @@ pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Node> {
     Some(out)
 }
 
-fn label_text(entry: &kdl::KdlEntry, what: &str, is_key: bool, cx: &mut Cx) -> Option<String> {
+fn label_text(
+    entry: &crate::syntax::Entry,
+    what: &str,
+    is_key: bool,
+    cx: &mut Cx,
+) -> Option<String> {
     let check = if is_key { is_label_key } else { is_label_value };
     let reason = if is_key {
         "a label key is an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` and `.`"

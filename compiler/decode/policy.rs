@@ -3,7 +3,7 @@ use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{HttpPath, Name};
 use crate::model::{Endpoint, HttpMethod, Policy, PolicyAction, Spanned};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 fn endpoint(text: &str) -> Result<Endpoint, String> {
     if text == "world" {

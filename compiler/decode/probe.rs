@@ -5,7 +5,7 @@ use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Duration, HttpPath};
 use crate::model::{Probe, ProbeAction, ProbeKind};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode_probe(node: &KdlNode, cx: &mut Cx) -> Option<Probe> {
     let v = NodeView::new(

@@ -3,7 +3,7 @@
 //! arguments, duplicates and type annotations the same way.
 
 use crate::diag::{Error, Suggestion};
-use kdl::{KdlEntry, KdlNode};
+use crate::syntax::{Entry as KdlEntry, Node as KdlNode};
 use miette::SourceSpan;
 
 /// Diagnostics collected while decoding. Decoding never stops at the first problem.

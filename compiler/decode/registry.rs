@@ -2,7 +2,7 @@ use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::Registry;
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 const EXAMPLE: &str = "registry \"ghcr.io\" secret=\"ghcr-pull\"";
 

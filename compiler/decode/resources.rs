@@ -3,7 +3,7 @@ use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::Quantity;
 use crate::model::{Resources, Span, Spanned};
-use kdl::{KdlEntry, KdlNode, KdlValue};
+use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
 
 /// A quantity written as a string (`"512Mi"`) or, for whole CPUs only, as a bare number (`2`):
 /// a bare `2` for memory would mean two bytes, which is never what was meant.

@@ -5,7 +5,7 @@ use super::{first_of, value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::value::{Host, HttpPath};
 use crate::model::{Cors, HttpMethod, Route, Spanned};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode_route(node: &KdlNode, cx: &mut Cx) -> Option<Route> {
     let v = NodeView::new(

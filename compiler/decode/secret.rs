@@ -2,7 +2,7 @@ use super::vocabulary::*;
 use super::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
 use crate::model::{Secret, SecretScope};
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 
 pub fn decode(node: &KdlNode, cx: &mut Cx) -> Option<Secret> {
     let view = NodeView::new(

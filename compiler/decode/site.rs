@@ -5,7 +5,7 @@ use crate::model::value::{Cidr, Host, Name, Version};
 use crate::model::{
     Alert, AlertChannel, ForeignNamespace, Network, Repo, SiteSettings, Span, Spanned,
 };
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use miette::SourceSpan;
 
 fn cidr(text: &str) -> Cidr {

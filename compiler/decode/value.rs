@@ -5,7 +5,7 @@ use super::Cx;
 use crate::diag::{Error, Suggestion};
 use crate::model::value::{Duration, Name};
 use crate::model::Spanned;
-use kdl::{KdlEntry, KdlValue};
+use crate::syntax::{Entry as KdlEntry, Value as KdlValue};
 
 fn found(value: &KdlValue) -> &'static str {
     match value {

@@ -372,6 +372,26 @@ pub enum Error {
         span: SourceSpan,
     },
 
+    /// The file holds a code point KDL forbids anywhere, comments included: a direction
+    /// control (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), a control character, or a
+    /// byte order mark after the start.
+    ///
+    /// Direction controls reorder how text is shown, so a line can read differently from what
+    /// it means ("Trojan Source"): a comment can seem to end before code that it still hides.
+    /// Delete the character; inside a quoted string, write it as an escape like `\u{202E}` if
+    /// the text really needs it.
+    #[error("the file holds {what} ({code_point}), which KDL forbids anywhere in a file")]
+    #[diagnostic(
+        code(labc::syntax::forbidden_character),
+        help("delete it (it may be invisible: your editor can show it with a \"show invisibles\" setting); in a quoted string that needs it, write the escape `\\u{{…}}` instead")
+    )]
+    ForbiddenCharacter {
+        code_point: String,
+        what: &'static str,
+        #[label("{code_point}")]
+        span: SourceSpan,
+    },
+
     /// An app is given an external `https://` URL in a plain `env` value but may not send
     /// HTTPS out of the cluster: no `egress` opens port 443.
     #[error("{app} is given {url} but declares no egress on port 443")]
@@ -439,6 +459,18 @@ pub enum Error {
         #[label("{label}")]
         span: SourceSpan,
         label: String,
+    },
+
+    /// The file uses KDL v1 syntax that KDL v2 changed: bare `true`, `false` and `null` (now
+    /// `#true`, `#false`, `#null`; bare, they would be strings and are refused), or raw strings
+    /// written `r"…"` / `r#"…"#` (now `#"…"#`).
+    #[error("`{found}` is KDL v1 syntax; labc reads KDL v2")]
+    #[diagnostic(code(labc::syntax::kdl_v1), help("write `{write}`"))]
+    KdlV1 {
+        found: String,
+        write: String,
+        #[label("KDL v1")]
+        span: SourceSpan,
     },
 
     /// A node's kernel is older than a component that runs on every node supports.

@@ -5,7 +5,7 @@
 
 use crate::diag::{Error, Located, SourceFile};
 use crate::emit::Files;
-use kdl::KdlDocument;
+use crate::syntax::Document as KdlDocument;
 use memchr::memmem::Finder;
 use std::sync::OnceLock;
 

@@ -15,7 +15,7 @@ mod text;
 use crate::diag::SourceFile;
 use crate::model::{Site, Span};
 use crate::stdlib::{Catalog, Platform};
-use kdl::{KdlDocument, KdlNode};
+use crate::syntax::{Document as KdlDocument, Node as KdlNode};
 use sha2::{Digest, Sha256};
 
 pub use text::ParseError;

@@ -6,7 +6,7 @@ use crate::diag::Error;
 use crate::diag::SourceFile;
 use crate::model::value::Version;
 use crate::model::{LayerKind, SettingValue};
-use kdl::{KdlNode, KdlValue};
+use crate::syntax::{Node as KdlNode, Value as KdlValue};
 use std::sync::Arc;
 
 /// Where a component's manifests come from.

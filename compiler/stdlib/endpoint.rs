@@ -7,7 +7,7 @@
 use super::{Each, Release};
 use crate::decode::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use miette::SourceSpan;
 
 /// How an endpoint is spoken to, which decides how its address is written.

@@ -6,7 +6,6 @@ mod context;
 mod endpoint;
 mod endpoints;
 mod instance;
-mod lift;
 mod page;
 mod platform;
 mod release;
@@ -108,8 +107,8 @@ impl Catalog {
     }
 }
 
-/// Each file's components and problems, in file order. The kdl parser is the slowest part of a
-/// small build, so the files are parsed on all cores.
+/// Each file's components and problems, in file order, the files parsed and decoded on all
+/// cores.
 fn parse(files: &[(&str, &str)]) -> Vec<(Vec<Component>, Vec<Located>)> {
     crate::cores::map(files, |(n, t)| load_file(n, t))
 }
@@ -146,18 +145,10 @@ fn embedded_parts() -> &'static [(Vec<Component>, Vec<Located>)] {
 
 /// The components one file defines, and its problems.
 fn load_file(name: &str, text: &str) -> (Vec<Component>, Vec<Located>) {
-    let embedded = STDLIB_FILES
-        .iter()
-        .any(|(n, t)| *n == name && std::ptr::eq(*t, text));
-    let lifted = embedded.then(|| lift::lift(text)).flatten();
-    let source = lifted.as_ref().map_or(text, |(short, _)| short.as_str());
-    let mut parsed = match crate::syntax::parse(name, source.as_bytes()) {
+    let parsed = match crate::syntax::parse(name, text.as_bytes()) {
         Ok(parsed) => parsed,
         Err(errors) => return (Vec::new(), errors),
     };
-    if let Some((_, values)) = &lifted {
-        lift::restore(&mut parsed.document, values);
-    }
     let mut cx = Cx::default();
     let components = parsed
         .document

@@ -3,7 +3,7 @@
 
 use crate::decode::{value, Cx, NodeView, Shape};
 use crate::diag::Error;
-use kdl::KdlNode;
+use crate::syntax::Node as KdlNode;
 use miette::SourceSpan;
 
 /// What a release is repeated over.

@@ -2,7 +2,7 @@ use crate::decode::{value, Cx};
 use crate::diag::Error;
 use crate::model::value::{Duration, Percent, Quantity};
 use crate::model::{SettingValue, Spanned};
-use kdl::{KdlEntry, KdlNode, KdlValue};
+use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
 
 /// The type of a component setting, declared in its stdlib file.
 #[derive(Debug, Clone, PartialEq)]
