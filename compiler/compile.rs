@@ -76,6 +76,9 @@ pub fn compile_parsed(
         )]);
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
+    if site.has_component(crate::wazuh::COMPONENT) {
+        std::thread::spawn(crate::emit::wazuh::warm_up);
+    }
     let platform = crate::stdlib::Platform::render(&site, catalog);
     errors.extend(crate::check::check(&site, catalog, &platform));
     errors.extend(crate::secrets::scan_document(&parsed.document));

@@ -69,6 +69,12 @@ const MANAGER_PATHS: &[(&str, &str)] = &[
     ("/var/lib/filebeat", "filebeat/var/lib/filebeat"),
 ];
 
+/// Compiles the Wazuh templates ahead of their first render: handlebars' parser is the largest
+/// cost of a small site's build, so `compile` does this on another core while it checks.
+pub fn warm_up() {
+    registry();
+}
+
 fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
