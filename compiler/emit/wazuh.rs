@@ -75,26 +75,69 @@ pub fn warm_up() {
     registry();
 }
 
-fn registry() -> &'static Handlebars<'static> {
-    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
+/// handlebars finds each token's line and column by scanning its template from the start, so
+/// compiling a template costs the square of its size; the Wazuh templates (up to 15 KB) are
+/// compiled as pieces of about `PIECE` bytes, cut after lines outside every block, and rendered
+/// piece after piece (the same text: a cut never falls inside a block or a tag).
+const PIECE: usize = 2048;
+
+fn pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let (mut start, mut end, mut depth) = (0, 0, 0usize);
+    for line in text.split_inclusive('\n') {
+        depth = (depth + line.matches("{{#").count()).saturating_sub(line.matches("{{/").count());
+        end += line.len();
+        if depth == 0 && end - start >= PIECE {
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    pieces
+}
+
+struct Registry {
+    handlebars: Handlebars<'static>,
+    /// How many pieces each template was compiled as.
+    pieces: std::collections::HashMap<&'static str, usize>,
+}
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
         handlebars::handlebars_helper!(to_json: |v: Json| serde_json::to_string(v).unwrap_or_default());
         hb.register_helper("json", Box::new(to_json));
+        let mut counts = std::collections::HashMap::new();
         for (name, text) in TEMPLATES {
-            hb.register_template_string(name, *text)
-                .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"));
+            let parts = pieces(text);
+            for (i, part) in parts.iter().enumerate() {
+                hb.register_template_string(&format!("{name}#{i}"), *part)
+                    .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"));
+            }
+            counts.insert(*name, parts.len());
         }
-        hb
+        Registry {
+            handlebars: hb,
+            pieces: counts,
+        }
     })
 }
 
 fn render(name: &str, context: &Value) -> String {
-    registry()
-        .render(name, context)
-        .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"))
+    let registry = registry();
+    (0..registry.pieces[name])
+        .map(|i| {
+            registry
+                .handlebars
+                .render(&format!("{name}#{i}"), context)
+                .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"))
+        })
+        .collect()
 }
 
 /// The StorageClass of Wazuh's volumes: the site's default class, else the first class a
@@ -427,5 +470,27 @@ pub fn documents(site: &Site, catalog: &Catalog, def: &Component, namespace: &st
 pub fn emit(site: &Site, catalog: &Catalog, def: &Component, namespace: &str, files: &mut Files) {
     for doc in documents(site, catalog, def, namespace) {
         add(&doc, files);
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::{pieces, PIECE, TEMPLATES};
+
+    #[test]
+    fn pieces_put_every_template_back_together_and_never_cut_inside_a_block() {
+        for (name, text) in TEMPLATES {
+            let parts = pieces(text);
+            assert_eq!(parts.concat(), *text, "{name}");
+            let mut depth = 0usize;
+            for part in &parts {
+                depth += part.matches("{{#").count();
+                depth -= part.matches("{{/").count();
+                assert_eq!(depth, 0, "{name}: a piece ends inside a block");
+            }
+            if text.len() > 2 * PIECE {
+                assert!(parts.len() > 1, "{name} was not cut");
+            }
+        }
     }
 }
