@@ -56,14 +56,16 @@ fn tree(dir: &Path) -> Tree {
     into
 }
 
-/// What is next to `out/`, except the stat record `.out.labc-stat` (a cache kept between
-/// runs, not a leftover).
+/// What is next to `out/`, except what labc keeps there on purpose (the stat record, a cache
+/// kept between runs, and the site pipeline's `.github/`).
 fn siblings(parent: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(parent)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name != ".out.labc-stat")
+        // the stat record and the seed's pipeline (`ci github`: the repository's root is the
+        // folder above out/) are written beside out/ by design, not left over
+        .filter(|name| ![".out.labc-stat", ".github"].contains(&name.as_str()))
         .collect();
     names.sort();
     names
