@@ -301,6 +301,9 @@ def fs_type(path):
 
 def main():
     labc = os.environ.get("LABC") or os.path.join(ROOT, "target/release/labc")
+    # the tools run inside the work folders: a relative LABC (as .ci/run gives) must not move
+    if os.sep in labc:
+        labc = os.path.abspath(labc)
     if not os.environ.get("LABC"):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     peers = {
