@@ -213,7 +213,12 @@ pub fn assigned(text: &str) -> Option<String> {
         // a quoted key, as in JSON: `"password": "…"`
         let before = text[..i].trim_end();
         let before = before.strip_suffix('"').unwrap_or(before);
-        let key_start = before.rfind(|ch: char| !key_char(ch)).map_or(0, |p| p + 1);
+        // after the last character that is not part of a key, which may be wider than a byte
+        let key_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, ch)| !key_char(*ch))
+            .map_or(0, |(p, ch)| p + ch.len_utf8());
         let key = &before[key_start..];
         if key.is_empty() || !credential_name(key) {
             continue;
@@ -240,6 +245,16 @@ pub fn assigned(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_assignment_after_a_wide_character_is_read_without_panicking() {
+        // found by fuzzing: `ڍ` (two bytes) right before a key once cut the text inside it
+        assert_eq!(assigned("docker.io/libraryڍedis:7.4.1"), None);
+        assert_eq!(
+            assigned("ڍpassword=hunter2").as_deref(),
+            Some(shown("password").as_str())
+        );
+    }
 
     #[test]
     fn names_are_split_into_words() {
