@@ -10,17 +10,60 @@ use labc::syntax::reference::{from_kdl, outline};
 use labc::syntax::{parse_text, MAX_DEPTH};
 use libfuzzer_sys::fuzz_target;
 
+/// Whether `before` ends in a slashdash, past spaces and line continuations (`/- \\\n`).
+fn follows_slashdash(before: &str) -> bool {
+    let mut rest = before.trim_end();
+    while let Some(inner) = rest.strip_suffix('\\') {
+        rest = inner.trim_end();
+    }
+    rest.ends_with("/-")
+}
+
+/// Whether `text` has a slashdash where the grammar allows none but kdl 6.7.1 takes one: right
+/// after another slashdash (`node /- /- x`, also across line continuations) or right after a
+/// block with no space (`node {}/-{}`; the grammar asks `node-space+`, as the crate's own grammar
+/// comment says); and any slashdashed block, after which the crate takes arguments the grammar
+/// refuses (`node /-{ } x`). What the crate then makes of the rest differs case by case, so such documents
+/// are compared only when labc accepts them.
+fn slashdash_the_crate_is_lenient_with(text: &str) -> bool {
+    text.match_indices("/-").any(|(at, _)| {
+        let before = &text[..at];
+        let after = text[at + 2..].trim_start();
+        follows_slashdash(before) || before.ends_with('}') || after.starts_with('{')
+    })
+}
+
 /// Whether labc refused `text` only for rules of the KDL v2 specification that kdl 6.7.1 does
 /// not apply: code points forbidden anywhere (the crate lets them into comments, and U+007F
 /// anywhere), a single-line raw string starting with two quotes (`#"""x"""#`), and a
-/// slashdashed entry after a slashdashed block (`node /-{ } /-x`).
+/// slashdashed entry after a slashdashed block (`node /-{ } /-x`), and a slashdash right after a
+/// block with no space between (`node {}/-{}`: the grammar asks `node-space+` before a
+/// slashdashed block or entry, and the crate's own grammar comment says so, but it accepts it).
 fn known_difference(text: &str, errors: &[Error]) -> bool {
+    if slashdash_the_crate_is_lenient_with(text) {
+        return true;
+    }
+    // after such a slashdash, labc also reports the block that follows it as a second block
+    let slashdash_after_block = errors.iter().any(|e| {
+        matches!(e, Error::Kdl { message, span, .. }
+            if message == "an argument or property after the node's block"
+                && text[span.offset()..].starts_with("/-"))
+    });
     errors.iter().all(|e| match e {
         Error::ForbiddenCharacter { .. } => true,
         Error::Kdl { message, span, .. } => {
             message == "a raw string on one line cannot start with two quotes"
                 || (message == "an argument or property after the node's block"
                     && text[span.offset()..].starts_with("/-"))
+                || (slashdash_after_block && message == "a node has one block")
+                // `node /- /- x`: a slashdash is followed by what it comments out, and a second
+                // slashdash is not a value (the crate accepts it)
+                || (message == "`/` cannot start a value"
+                    && text[span.offset()..].starts_with("/-")
+                    && follows_slashdash(&text[..span.offset()]))
+                || (message == "expected a space before this"
+                    && text[span.offset()..].starts_with("/-")
+                    && text[..span.offset()].ends_with('}'))
         }
         _ => false,
     })
