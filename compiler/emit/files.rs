@@ -8,6 +8,10 @@ pub struct Files {
     /// Every custom resource added with `object`, checked against its CRD while the object
     /// was at hand, so that the check needs no second serialisation or parse.
     checked: Vec<crate::schema::Checked>,
+    /// Objects added with `object` whose text has a key naming a Secret, as values, so that
+    /// the coverage check walks them without parsing their YAML back (a parse costs several
+    /// times the conversion).
+    secret_readers: BTreeMap<String, serde_yaml::Value>,
 }
 
 impl Files {
@@ -19,6 +23,11 @@ impl Files {
         if let Some(checked) = crate::schema::check_object(&path, object) {
             self.checked.push(checked);
         }
+        if std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret) {
+            if let Ok(value) = serde_yaml::to_value(object) {
+                self.secret_readers.insert(path.clone(), value);
+            }
+        }
         self.files.insert(path, bytes);
     }
 
@@ -28,7 +37,14 @@ impl Files {
     }
 
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.secret_readers.remove(&path);
         self.files.insert(path, bytes);
+    }
+
+    /// The object at `path` as a value, when it was added with `object` and its text names a
+    /// Secret under one of the keys the coverage check reads.
+    pub fn secret_reader(&self, path: &str) -> Option<&serde_yaml::Value> {
+        self.secret_readers.get(path)
     }
 
     pub fn into_map(self) -> BTreeMap<String, Vec<u8>> {
@@ -48,8 +64,12 @@ impl Files {
     }
 
     pub fn extend(&mut self, other: Files) {
+        for path in other.files.keys() {
+            self.secret_readers.remove(path);
+        }
         self.files.extend(other.files);
         self.checked.extend(other.checked);
+        self.secret_readers.extend(other.secret_readers);
     }
 }
 

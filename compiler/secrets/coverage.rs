@@ -24,6 +24,36 @@ const LIST_KEYS: &[&str] = &["secrets"];
 /// Keys whose list of mappings name Secrets under `name`: a pod's `imagePullSecrets`.
 const REF_LIST_KEYS: &[&str] = &["imagePullSecrets"];
 
+/// Whether `text` has a mapping key that `walk` reads (`secretName:`, `"secretRef":`, ...): the
+/// YAML parse, most of this check's cost, is skipped for the many files that only mention a
+/// secret (a SealedSecret's namespace, a policy's name). Every key is looked for before a colon,
+/// quoted or not, so a key inside a Helm values string is found too.
+pub fn may_name_a_secret(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    text.match_indices(':').any(|(at, _)| {
+        // a quoted key, also inside a JSON-escaped values string: `"key":`, `\"key\":`
+        let end = at
+            - bytes[..at]
+                .iter()
+                .rev()
+                .take(2)
+                .take_while(|b| matches!(b, b'"' | b'\'' | b'\\'))
+                .count();
+        let start = bytes[..end]
+            .iter()
+            .rposition(|b| !word(b))
+            .map_or(0, |p| p + 1);
+        let key = &text[start..end];
+        NAME_KEYS
+            .iter()
+            .chain(REF_KEYS)
+            .chain(LIST_KEYS)
+            .chain(REF_LIST_KEYS)
+            .any(|k| *k == key)
+    })
+}
+
 fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
     match value {
         Value::Mapping(map) => {
@@ -96,6 +126,19 @@ fn references(object: &Value) -> Vec<Reference> {
     found
 }
 
+/// The object of `out/{path}` when it may name a Secret: the value `Files` kept of a typed
+/// object, else the file parsed (a text the compiler wrote as it is, such as a Wazuh template's).
+/// Most files name no Secret and are skipped without a parse.
+fn reader<'a>(files: &'a Files, path: &str, text: &str) -> Option<std::borrow::Cow<'a, Value>> {
+    if let Some(value) = files.secret_reader(path) {
+        return Some(std::borrow::Cow::Borrowed(value));
+    }
+    if !may_name_a_secret(text) {
+        return None;
+    }
+    serde_yaml::from_str(text).ok().map(std::borrow::Cow::Owned)
+}
+
 /// The Secrets that Applications' Helm values read, as (path of the Application in `out/`,
 /// Secret name, namespace): the components that consume a secret.
 pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
@@ -104,10 +147,10 @@ pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
-        if !text.contains("kind: Application\n") || !text.contains("ecret") {
+        if !text.contains("kind: Application\n") {
             continue;
         }
-        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
+        let Some(object) = reader(files, path, text) else {
             continue;
         };
         for reference in references(&object) {
@@ -162,11 +205,10 @@ pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Locat
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
-        // most files name no Secret; parse only those that might
-        if !path.ends_with(".yaml") || !(text.contains("ecret")) {
+        if !path.ends_with(".yaml") {
             continue;
         }
-        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
+        let Some(object) = reader(files, path, text) else {
             continue;
         };
         for reference in references(&object) {
@@ -211,4 +253,53 @@ pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Locat
         }
     }
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_walk_reads_is_a_candidate_in_every_quoting() {
+        for key in NAME_KEYS
+            .iter()
+            .chain(REF_KEYS)
+            .chain(LIST_KEYS)
+            .chain(REF_LIST_KEYS)
+        {
+            for text in [
+                format!("spec:\n  {key}: x\n"),
+                format!("- {key}:\n    name: x\n"),
+                format!("values: '{{\"{key}\": \"x\"}}'\n"),
+                format!("values: \"{{\\\"{key}\\\": 1}}\"\n"),
+                format!("'{key}': x"),
+            ] {
+                assert!(may_name_a_secret(&text), "{key} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_mention_that_is_not_such_a_key_is_skipped() {
+        for text in [
+            "kind: SealedSecret\nmetadata:\n  namespace: sealed-secrets\n",
+            "metadata:\n  name: secret-reader\n",
+            "mySecretName: x\n",
+            "secretNames: x\n",
+            "secret: x\n",
+            "secretName x\n",
+        ] {
+            assert!(!may_name_a_secret(text), "{text:?}");
+        }
+    }
+
+    /// The filter must not hide a reference: every seed file the full parse finds a
+    /// reference in passes it.
+    #[test]
+    fn the_filter_keeps_every_file_with_a_reference() {
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  namespace: blog\nspec:\n  template:\n    spec:\n      containers:\n      - env:\n        - name: P\n          valueFrom:\n            secretKeyRef:\n              name: mysql\n              key: p\n";
+        let object: Value = serde_yaml::from_str(yaml).unwrap();
+        assert_eq!(references(&object).len(), 1);
+        assert!(may_name_a_secret(yaml));
+    }
 }
