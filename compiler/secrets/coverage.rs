@@ -26,32 +26,39 @@ const REF_LIST_KEYS: &[&str] = &["imagePullSecrets"];
 
 /// Whether `text` has a mapping key that `walk` reads (`secretName:`, `"secretRef":`, ...): the
 /// YAML parse, most of this check's cost, is skipped for the many files that only mention a
-/// secret (a SealedSecret's namespace, a policy's name). Every key is looked for before a colon,
-/// quoted or not, so a key inside a Helm values string is found too.
+/// secret (a SealedSecret's namespace, a policy's name). Every key but `credentialName` contains
+/// "ecret", so two substring searches find every candidate, which must then be a whole key
+/// before a colon, quoted or not (a key inside a Helm values string is found too).
 pub fn may_name_a_secret(text: &str) -> bool {
     let bytes = text.as_bytes();
     let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    text.match_indices(':').any(|(at, _)| {
-        // a quoted key, also inside a JSON-escaped values string: `"key":`, `\"key\":`
-        let end = at
-            - bytes[..at]
-                .iter()
-                .rev()
-                .take(2)
-                .take_while(|b| matches!(b, b'"' | b'\'' | b'\\'))
-                .count();
-        let start = bytes[..end]
+    let is_key = |at: usize| {
+        let start = bytes[..at]
             .iter()
             .rposition(|b| !word(b))
             .map_or(0, |p| p + 1);
-        let key = &text[start..end];
-        NAME_KEYS
+        let end = bytes[at..]
             .iter()
-            .chain(REF_KEYS)
-            .chain(LIST_KEYS)
-            .chain(REF_LIST_KEYS)
-            .any(|k| *k == key)
-    })
+            .position(|b| !word(b))
+            .map_or(bytes.len(), |p| at + p);
+        // `key:`, `"key":`, and `\"key\":` inside a JSON-escaped values string
+        let colon = bytes[end..]
+            .iter()
+            .take(3)
+            .find(|b| !matches!(b, b'"' | b'\'' | b'\\'))
+            == Some(&b':');
+        let key = &text[start..end];
+        colon
+            && NAME_KEYS
+                .iter()
+                .chain(REF_KEYS)
+                .chain(LIST_KEYS)
+                .chain(REF_LIST_KEYS)
+                .any(|k| *k == key)
+    };
+    memchr::memmem::find_iter(bytes, "ecret")
+        .chain(memchr::memmem::find_iter(bytes, "credentialName"))
+        .any(is_key)
 }
 
 fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
@@ -126,35 +133,16 @@ fn references(object: &Value) -> Vec<Reference> {
     found
 }
 
-/// The object of `out/{path}` when it may name a Secret: the value `Files` kept of a typed
-/// object, else the file parsed (a text the compiler wrote as it is, such as a Wazuh template's).
-/// Most files name no Secret and are skipped without a parse.
-fn reader<'a>(files: &'a Files, path: &str, text: &str) -> Option<std::borrow::Cow<'a, Value>> {
-    if let Some(value) = files.secret_reader(path) {
-        return Some(std::borrow::Cow::Borrowed(value));
-    }
-    if !may_name_a_secret(text) {
-        return None;
-    }
-    serde_yaml::from_str(text).ok().map(std::borrow::Cow::Owned)
-}
-
 /// The Secrets that Applications' Helm values read, as (path of the Application in `out/`,
 /// Secret name, namespace): the components that consume a secret.
 pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
-    for (path, bytes) in files.as_map() {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        if !text.contains("kind: Application\n") {
+    for (path, object) in files.secret_readers() {
+        if object.get("kind").and_then(Value::as_str) != Some("Application") {
             continue;
         }
-        let Some(object) = reader(files, path, text) else {
-            continue;
-        };
         for reference in references(&object) {
-            found.push((path.clone(), reference.name, reference.namespace));
+            found.push((path.to_string(), reference.name, reference.namespace));
         }
     }
     found
@@ -201,16 +189,7 @@ fn origin(site: &Site, path: &str, name: &str) -> (Span, String) {
 /// labelled in `file`, the site.
 pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Located> {
     let mut diagnostics = Vec::new();
-    for (path, bytes) in files.as_map() {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        if !path.ends_with(".yaml") {
-            continue;
-        }
-        let Some(object) = reader(files, path, text) else {
-            continue;
-        };
+    for (path, object) in files.secret_readers() {
         for reference in references(&object) {
             let declared: Vec<_> = site
                 .secrets
@@ -243,7 +222,7 @@ pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Locat
                 Error::SecretUncovered {
                     name: reference.name.clone(),
                     namespace: reference.namespace.clone(),
-                    path: path.clone(),
+                    path: path.to_string(),
                     reason,
                     suggestion,
                     origin,
