@@ -5,8 +5,9 @@
 use crate::diag::{Error, Located, SourceFile, Suggestion};
 use crate::emit::Files;
 use crate::model::{SettingValue, Site, Span};
+use memchr::memmem::Finder;
 use serde_yaml::Value;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// One Secret name read by an object, and the namespace it is read from.
 struct Reference {
@@ -56,9 +57,10 @@ pub fn may_name_a_secret(text: &str) -> bool {
                 .chain(REF_LIST_KEYS)
                 .any(|k| *k == key)
     };
-    memchr::memmem::find_iter(bytes, "ecret")
-        .chain(memchr::memmem::find_iter(bytes, "credentialName"))
-        .any(is_key)
+    // built once: building a searcher costs as much as running it on a small file
+    static FINDERS: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new("ecret"), Finder::new("credentialName")]);
+    FINDERS.iter().any(|f| f.find_iter(bytes).any(is_key))
 }
 
 fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
