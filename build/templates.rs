@@ -145,7 +145,8 @@ fn decorator(d: &DecoratorTemplate) -> String {
 /// `false`, the public fields copied, and comparing.
 fn helper_indent(h: &HelperTemplate) -> bool {
     let with = |indent| {
-        let mut copy = HelperTemplate::new(spec(h), h.block, indent);
+        let spec = spec(&h.name, &h.params, &h.hash, h.block_param.as_ref());
+        let mut copy = HelperTemplate::new(spec, h.block, indent);
         copy.template = h.template.clone();
         copy.inverse = h.inverse.clone();
         copy.chain = h.chain;
@@ -161,17 +162,8 @@ fn helper_indent(h: &HelperTemplate) -> bool {
 
 fn decorator_indent(d: &DecoratorTemplate) -> bool {
     let with = |indent| {
-        let mut copy = DecoratorTemplate::new(
-            ExpressionSpecBuilder::default()
-                .name(d.name.clone())
-                .params(d.params.clone())
-                .hash(d.hash.clone())
-                .omit_pre_ws(false)
-                .omit_pro_ws(false)
-                .build()
-                .unwrap(),
-            indent,
-        );
+        let spec = spec(&d.name, &d.params, &d.hash, None);
+        let mut copy = DecoratorTemplate::new(spec, indent);
         copy.template = d.template.clone();
         copy.indent = d.indent.clone();
         copy
@@ -184,14 +176,19 @@ fn decorator_indent(d: &DecoratorTemplate) -> bool {
     indent
 }
 
-fn spec(h: &HelperTemplate) -> handlebars::template::ExpressionSpec {
+fn spec(
+    name: &Parameter,
+    params: &[Parameter],
+    hash: &HashMap<String, Parameter>,
+    block_param: Option<&BlockParam>,
+) -> handlebars::template::ExpressionSpec {
     let mut spec = ExpressionSpecBuilder::default();
-    spec.name(h.name.clone())
-        .params(h.params.clone())
-        .hash(h.hash.clone())
+    spec.name(name.clone())
+        .params(params.to_vec())
+        .hash(hash.clone())
         .omit_pre_ws(false)
         .omit_pro_ws(false);
-    if let Some(block_param) = &h.block_param {
+    if let Some(block_param) = block_param {
         spec.block_param(block_param.clone());
     }
     spec.build().unwrap()
