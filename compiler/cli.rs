@@ -140,7 +140,6 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 /// finds itself (`build --check`: the stray files of `out/`; `verify`: the broken contracts), as
 /// one list: JSON is one array.
 fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
-    std::thread::spawn(crate::emit::warm_up);
     let bytes = match read::read_site(site).map_err(|e| io_error("read", site, e))? {
         read::Site::Bytes(bytes) => bytes,
         read::Site::TooLarge(located) => {
