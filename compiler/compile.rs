@@ -76,6 +76,10 @@ pub fn compile_parsed(
     let platform = crate::stdlib::Platform::render(&site, catalog);
     errors.extend(crate::check::check(&site, catalog, &platform));
     errors.extend(crate::secrets::scan_document(&parsed.document));
+    // the source map needs only where the nodes are: the document itself (several times the
+    // site file's size) is not kept through emit
+    let outline = crate::sources::Outline::of(&parsed.document);
+    drop(parsed.document);
     let (sealed_found, accepted) = crate::secrets::check_sealed(&site, &file, sealed);
     let (sealed_warnings, sealed_errors): (Vec<_>, Vec<_>) =
         sealed_found.into_iter().partition(|d| d.error.is_warning());
@@ -119,7 +123,7 @@ pub fn compile_parsed(
     }
     // last, so that it maps every other file; it holds only names and places, nothing to scan
     let sources = crate::sources::map(
-        &parsed.document,
+        &outline,
         &site,
         catalog,
         &platform,

@@ -4,6 +4,7 @@
 //! `syntax` (bytes → KDL) → `decode` (KDL → typed site) → `check` (diagnostics) → `graph`
 //! (dependency order) → `emit` (objects and files) → `out` (the only code that touches disk).
 
+pub mod alloc;
 pub mod check;
 pub mod ci;
 pub mod cli;

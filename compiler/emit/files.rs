@@ -13,26 +13,32 @@ pub struct Files {
     /// the coverage check walks them without parsing their YAML back (a parse costs several
     /// times the conversion).
     secret_readers: BTreeMap<String, serde_yaml::Value>,
-    /// Paths added as bytes with `insert` (templates, scripts): their text is all there is.
+    /// Paths added as bytes with `insert` (templates, scripts) whose text may name a Secret:
+    /// their text is all there is, parsed by `secret_readers`. Only those, not every inserted
+    /// path: a set of every path held 6 MB at 5,000 apps.
     inserted: BTreeSet<String>,
+    /// Where each object is serialised before its bytes are copied out at their exact size:
+    /// grown by doubling, a file's own buffer kept on average 80% more than its bytes (76 MB
+    /// held for 41 MB of files at 5,000 apps).
+    scratch: Vec<u8>,
 }
 
 impl Files {
     /// Adds one object as a YAML file.
     pub fn object<T: Serialize>(&mut self, path: String, object: &T) {
-        let mut bytes = Vec::with_capacity(1024);
+        self.scratch.clear();
         // Serialising these types cannot fail: every map key is a string.
-        crate::yaml::write(object, &mut bytes).expect("objects serialise to YAML");
+        crate::yaml::write(object, &mut self.scratch).expect("objects serialise to YAML");
         if let Some(checked) = crate::schema::check_object(&path, object) {
             self.checked.push(checked);
         }
-        if std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret) {
+        if std::str::from_utf8(&self.scratch).is_ok_and(crate::secrets::may_name_a_secret) {
             if let Ok(value) = serde_yaml::to_value(object) {
                 self.secret_readers.insert(path.clone(), value);
             }
         }
         self.inserted.remove(&path);
-        self.files.insert(path, bytes);
+        self.files.insert(path, self.scratch.as_slice().to_vec());
     }
 
     /// The custom resources `object` checked against their embedded CRDs, in insertion order.
@@ -40,9 +46,20 @@ impl Files {
         &self.checked
     }
 
-    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+    /// Adds a file as bytes (scripts, configurations, the source map), kept at their exact
+    /// size: text built by pushing onto a `String` has up to twice its length allocated.
+    pub fn insert(&mut self, path: String, mut bytes: Vec<u8>) {
+        if bytes.capacity() - bytes.len() > bytes.len() / 8 {
+            bytes = bytes.as_slice().to_vec();
+        }
         self.secret_readers.remove(&path);
-        self.inserted.insert(path.clone());
+        let reader = path.ends_with(".yaml")
+            && std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret);
+        if reader {
+            self.inserted.insert(path.clone());
+        } else {
+            self.inserted.remove(&path);
+        }
         self.files.insert(path, bytes);
     }
 
@@ -56,11 +73,7 @@ impl Files {
             .iter()
             .map(|(path, value)| (path.as_str(), Cow::Borrowed(value)));
         let parsed = self.inserted.iter().filter_map(|path| {
-            let text = std::str::from_utf8(self.files.get(path)?).ok()?;
-            if !path.ends_with(".yaml") || !crate::secrets::may_name_a_secret(text) {
-                return None;
-            }
-            let value = serde_yaml::from_str(text).ok()?;
+            let value = serde_yaml::from_slice(self.files.get(path)?).ok()?;
             Some((path.as_str(), Cow::Owned(value)))
         });
         let mut all: Vec<_> = kept.chain(parsed).collect();

@@ -123,7 +123,7 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     {
         if read > 0 {
             // `out/` is untouched; only the cache next to it is refreshed
-            record_stamps(&s, &index, files);
+            record_stamps(&s, &index, files, &[]);
         }
         return Ok(WriteReport {
             written: Vec::new(),
@@ -136,10 +136,13 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     }
 
     let plan = plan::make(&s.out, &old, files)?;
-    if let Err(e) = stage::build(&s, &plan, &index, old.root_perm.as_ref()) {
-        let _ = swap::remove_tree(&s.stage); // Best effort; `recover` retries next run.
-        return Err(e);
-    }
+    let known = match stage::build(&s, &plan, files.len(), &index, old.root_perm.as_ref()) {
+        Ok(known) => known,
+        Err(e) => {
+            let _ = swap::remove_tree(&s.stage); // Best effort; `recover` retries next run.
+            return Err(e);
+        }
+    };
     let previous = match swap::install(&s, old.root_perm.is_some()) {
         Ok(previous) => previous,
         Err(e) => {
@@ -158,7 +161,7 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
             })
     });
 
-    record_stamps(&s, &index, files);
+    record_stamps(&s, &index, files, &known);
 
     let mut written = plan.added;
     written.extend(plan.changed);
@@ -175,9 +178,15 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
 
 /// Records the stat data of every file of the new `out/` for the next no-op test. Best effort:
 /// the record is a cache, and a run that cannot write it (read-only disk) is still correct.
-fn record_stamps(s: &Siblings, index: &str, files: &BTreeMap<String, Vec<u8>>) {
+/// `known`: the stat data `stage::build` took of the files it wrote, by position.
+fn record_stamps(
+    s: &Siblings,
+    index: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    known: &[Option<stamps::Stamp>],
+) {
     let rels: Vec<&str> = files.keys().map(String::as_str).collect();
-    let _ = stamps::save(&s.stamps, &s.out, index, &rels);
+    let _ = stamps::save(&s.stamps, &s.out, index, &rels, known);
 }
 
 /// Reports how `out_dir` differs from what `write(out_dir, files)` would make it, without

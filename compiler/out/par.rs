@@ -45,14 +45,3 @@ where
         out
     })
 }
-
-/// Like `map` for fallible work: the first error in item order wins, so the reported
-/// error does not depend on thread timing.
-pub fn try_for_each<T, E, F>(items: &[T], f: F) -> Result<(), E>
-where
-    T: Sync,
-    E: Send,
-    F: Fn(&T) -> Result<(), E> + Sync,
-{
-    map(items, f).into_iter().collect()
-}

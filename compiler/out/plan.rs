@@ -14,8 +14,9 @@ use super::scan::{self, parent, Kind, OldTree};
 
 /// One file of the new tree.
 pub enum Job<'a> {
-    /// Added or changed: written fresh.
-    Write(&'a str, &'a [u8]),
+    /// Added or changed: written fresh. The number is the file's position among the produced
+    /// files (the index's order), where its stat data goes (`super::stamps`).
+    Write(&'a str, &'a [u8], usize),
     /// Carried over from the old tree by hard link (keeps inode, content and mtime).
     Keep(&'a OsStr),
     /// A symlink not owned by labc, carried over as a symlink (never followed).
@@ -72,7 +73,7 @@ pub fn make<'a>(
     // empty. `true` = produced by this build.
     let mut leaves: BTreeMap<&OsStr, (Option<Job>, bool)> = BTreeMap::new();
 
-    for (path, bytes) in files {
+    for (position, (path, bytes)) in files.iter().enumerate() {
         let rel = OsStr::new(path);
         let job = match old.entries.get(rel) {
             _ if same_as_before.contains(path.as_str()) => {
@@ -89,13 +90,13 @@ pub fn make<'a>(
             // that is decided below, once all survivors are known.
             None | Some(Kind::Dir { .. }) => {
                 plan.added.push(path.clone());
-                Job::Write(path, bytes)
+                Job::Write(path, bytes, position)
             }
             // Replacing whatever is there: the compiler now produces this path, so the
             // file becomes labc's (this is how an index-less tree is adopted).
             Some(Kind::File | Kind::Symlink | Kind::Other) => {
                 plan.changed.push(path.clone());
-                Job::Write(path, bytes)
+                Job::Write(path, bytes, position)
             }
         };
         leaves.insert(rel, (Some(job), true));

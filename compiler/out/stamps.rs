@@ -129,13 +129,28 @@ pub fn load(path: &Path, index: &str, count: usize) -> Option<Stamps> {
 }
 
 /// Stats every listed file under `out` (`rels` in index order) and writes the record for
-/// `index` to `path`, replacing any earlier one. Written in place with one `write`: a run
-/// killed half-way leaves a short file, which `load` refuses by its length.
-pub fn save(path: &Path, out: &Path, index: &str, rels: &[&str]) -> std::io::Result<()> {
-    let stamps = par::map(rels, |rel| {
-        fs::symlink_metadata(out.join(rel))
-            .map(|meta| Stamp::of(&meta))
-            .unwrap_or_default()
+/// `index` to `path`, replacing any earlier one. `known[i]`, where present, is the stat data
+/// of `rels[i]` already taken (from the open file, as it was written) and is used instead.
+/// Written in place with one `write`: a run killed half-way leaves a short file, which `load`
+/// refuses by its length.
+pub fn save(
+    path: &Path,
+    out: &Path,
+    index: &str,
+    rels: &[&str],
+    known: &[Option<Stamp>],
+) -> std::io::Result<()> {
+    let items: Vec<(&str, Option<Stamp>)> = rels
+        .iter()
+        .enumerate()
+        .map(|(i, rel)| (*rel, known.get(i).copied().flatten()))
+        .collect();
+    let stamps = par::map(&items, |&(rel, known)| {
+        known.unwrap_or_else(|| {
+            fs::symlink_metadata(out.join(rel))
+                .map(|meta| Stamp::of(&meta))
+                .unwrap_or_default()
+        })
     });
     let mut buf = Vec::with_capacity(HEADER + stamps.len() * RECORD);
     buf.extend_from_slice(MAGIC);

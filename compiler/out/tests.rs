@@ -379,13 +379,13 @@ fn matching_stat_data_is_trusted_unless_the_record_is_not_newer_than_the_file() 
     // the file changes, and a record is taken afterwards that (wrongly) vouches for it
     fs::write(out.join("apps/b.yaml"), "BBBB").unwrap();
     std::thread::sleep(Duration::from_millis(20));
-    stamps::save(&s.stamps, &out, &index, &rels).unwrap();
+    stamps::save(&s.stamps, &out, &index, &rels, &[]).unwrap();
     let report = write(&out, &new).unwrap();
     assert!(report.noop, "a matching, non-racy record is believed");
     assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"BBBB");
 
     // the same record, but written no later than the file's mtime: racy, so read anyway
-    stamps::save(&s.stamps, &out, &index, &rels).unwrap();
+    stamps::save(&s.stamps, &out, &index, &rels, &[]).unwrap();
     File::options()
         .write(true)
         .open(&s.stamps)

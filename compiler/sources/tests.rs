@@ -94,3 +94,57 @@ fn fields_never_carry_separators() {
         Some("components/we?ird?.kdl")
     );
 }
+
+#[test]
+fn the_text_is_allocated_once_at_its_length() {
+    let mut map = sample();
+    let text = map.render();
+    assert_eq!(text.len(), text::length(&map));
+    assert_eq!(text.len(), text.capacity(), "never grown, nothing to spare");
+    // a field `clean` rewrites is never longer than before, so the estimate is never short
+    map.entries[1].origin = Some("components/we\u{85}ird.kdl".into());
+    let text = map.render();
+    assert!(text.len() < text::length(&map), "{text}");
+}
+
+#[test]
+fn the_outline_finds_the_innermost_node_around_a_span() {
+    let text = "a 1 {\n  b 2 {\n    c 3\n  }\n  e 5\n}\nd 4\n";
+    let parsed = crate::syntax::parse("site.kdl", text.as_bytes()).unwrap();
+    let outline = Outline::of(&parsed.document);
+    let at = |needle: &str| Span::from((text.find(needle).unwrap(), needle.len()));
+    let a = &parsed.document.nodes()[0];
+    let b = &a.children().unwrap().nodes()[0];
+    let c = &b.children().unwrap().nodes()[0];
+    let e = &a.children().unwrap().nodes()[1];
+    let d = &parsed.document.nodes()[1];
+    assert_eq!(outline.enclosing(at("3")), Some(c.span()));
+    assert_eq!(outline.enclosing(at("2")), Some(b.span()));
+    assert_eq!(outline.enclosing(at("5")), Some(e.span()));
+    assert_eq!(outline.enclosing(at("1")), Some(a.span()));
+    assert_eq!(outline.enclosing(at("4")), Some(d.span()));
+    // the same answer as a walk over the document itself, for every span of up to 3 bytes
+    fn walk(nodes: &[KdlNode], span: Span) -> Option<Span> {
+        let inside = |o: Span| {
+            o.offset() <= span.offset() && span.offset() + span.len() <= o.offset() + o.len()
+        };
+        let node = nodes
+            .iter()
+            .rev()
+            .find(|n| n.span().offset() <= span.offset())?;
+        let node = Some(node).filter(|n| inside(n.span()))?;
+        node.children()
+            .and_then(|c| walk(c.nodes(), span))
+            .or(Some(node.span()))
+    }
+    for offset in 0..=text.len() {
+        for len in 0..=3 {
+            let span = Span::from((offset, len));
+            assert_eq!(
+                outline.enclosing(span),
+                walk(parsed.document.nodes(), span),
+                "{span:?}"
+            );
+        }
+    }
+}

@@ -23,7 +23,8 @@ const SITE: &str = "# site\t";
 const COLUMNS: &str = "# path\tlocation\tbytes\tdeclaration\torigin\n";
 
 pub fn render(map: &SourceMap) -> String {
-    let mut text = String::from(HEADER);
+    let mut text = String::with_capacity(length(map));
+    text.push_str(HEADER);
     let _ = writeln!(text, "{SITE}{}\tsha256:{}", clean(&map.site), map.sha256);
     text.push_str(COLUMNS);
     for e in &map.entries {
@@ -41,6 +42,29 @@ pub fn render(map: &SourceMap) -> String {
         );
     }
     text
+}
+
+/// An upper bound of the rendered length (`clean` never makes a field longer), so that the
+/// text is allocated once: 4 MB at 5,000 apps, which doubling would have held in 8.
+pub(super) fn length(map: &SourceMap) -> usize {
+    let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let head = HEADER.len() + SITE.len() + map.site.len() + 9 + map.sha256.len() + COLUMNS.len();
+    let lines: usize = map
+        .entries
+        .iter()
+        .map(|e| {
+            e.path.len()
+                + map.site.len()
+                + digits(e.line)
+                + digits(e.column)
+                + digits(e.start)
+                + digits(e.end)
+                + e.declaration.len()
+                + e.origin.as_ref().map_or(1, String::len)
+                + 9
+        })
+        .sum();
+    head + lines
 }
 
 /// A field without the separators: names in the site are checked, but a site's own component
