@@ -15,6 +15,7 @@ use crate::wazuh::{self as facts, certs, Role};
 use handlebars::Handlebars;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -356,33 +357,29 @@ fn context(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> 
     out
 }
 
-/// Reads one rendered document into its Kubernetes type and writes that.
+/// Reads one rendered document into its Kubernetes type and writes that. Straight from the
+/// text into the type: a `serde_yaml::Value` in between cost as much again as the parse.
 fn add(doc: &str, files: &mut Files) {
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(doc).unwrap_or_else(|e| panic!("stdlib/wazuh/manifests: {e}"));
-    let kind = value["kind"]
-        .as_str()
+    // the document's own `kind:` is its only unindented one
+    let kind = doc
+        .lines()
+        .find_map(|l| l.strip_prefix("kind:"))
         .expect("every document has a kind")
-        .to_string();
-    let name = value["metadata"]["name"]
-        .as_str()
-        .expect("named")
-        .to_string();
-    let path = object_path(FOLDER, &kind, &name);
-    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
-        value: serde_yaml::Value,
-        path: String,
-        files: &mut Files,
-    ) {
-        let object: T = serde_yaml::from_value(value)
-            .unwrap_or_else(|e| panic!("stdlib/wazuh/manifests ({path}): {e}"));
-        files.object(path, &object);
+        .trim();
+    fn typed<T>(doc: &str, kind: &str, files: &mut Files)
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize + k8s_openapi::Metadata<Ty = ObjectMeta>,
+    {
+        let object: T = serde_yaml::from_str(doc)
+            .unwrap_or_else(|e| panic!("stdlib/wazuh/manifests ({kind}): {e}"));
+        let name = object.metadata().name.clone().expect("named");
+        files.object(object_path(FOLDER, kind, &name), &object);
     }
-    match kind.as_str() {
-        "ConfigMap" => typed::<ConfigMap>(value, path, files),
-        "Service" => typed::<Service>(value, path, files),
-        "StatefulSet" => typed::<StatefulSet>(value, path, files),
-        "Deployment" => typed::<Deployment>(value, path, files),
+    match kind {
+        "ConfigMap" => typed::<ConfigMap>(doc, kind, files),
+        "Service" => typed::<Service>(doc, kind, files),
+        "StatefulSet" => typed::<StatefulSet>(doc, kind, files),
+        "Deployment" => typed::<Deployment>(doc, kind, files),
         other => panic!("stdlib/wazuh/manifests: no type for kind {other}"),
     }
 }
