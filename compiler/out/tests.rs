@@ -419,3 +419,114 @@ fn a_torn_or_foreign_stat_record_is_ignored() {
     // a record for another index never vouches for these files
     assert!(stamps::load(&s.stamps, &index_text(&files(&[("a.yaml", "x")])), 1).is_none());
 }
+
+/// A tree written by `write_bound` for key 1, its record settled (all entries older than it).
+fn bound(list: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, BTreeMap<String, Vec<u8>>) {
+    let (tmp, out) = setup();
+    let new = files(list);
+    let _ = write(&out, &new).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let binding = Binding {
+        key: [1; 32],
+        payload: b"printed",
+    };
+    assert!(write_bound(&out, &new, &binding).unwrap().noop);
+    (tmp, out, new)
+}
+
+/// The shortcut believes a settled record of the same key, and nothing else: another key, an
+/// unbound record, a leftover of a killed run.
+#[test]
+fn unchanged_needs_the_same_key_and_no_leftover() {
+    let (tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+    let found = unchanged(&out, &[1; 32], &[]).expect("settled and bound to key 1");
+    assert_eq!(
+        found,
+        Unchanged {
+            payload: b"printed".to_vec(),
+            foreign: Vec::new(),
+            files: 2
+        }
+    );
+    assert_eq!(unchanged(&out, &[2; 32], &[]), None, "another key");
+    fs::create_dir(tmp.path().join(".out.labc-stage")).unwrap();
+    assert_eq!(unchanged(&out, &[1; 32], &[]), None, "a leftover stage");
+    fs::remove_dir(tmp.path().join(".out.labc-stage")).unwrap();
+    let _ = write(&out, &new).unwrap();
+    let s = Siblings::of(&out).unwrap();
+    fs::remove_file(&s.stamps).unwrap();
+    let _ = write(&out, &new).unwrap();
+    assert_eq!(unchanged(&out, &[1; 32], &[]), None, "an unbound record");
+}
+
+/// Every change to `out/` that a build would undo or report makes the shortcut say no: an edited
+/// file (even keeping size and mtime), a removed one, one added next to labc's (a stray file,
+/// which must be reported again), an edited index.
+#[test]
+fn unchanged_sees_every_change_to_out() {
+    type Change = fn(&Path);
+    let changes: [(&str, Change); 5] = [
+        ("an edited file", |out| {
+            tamper_keeping_size_and_mtime(&out.join("apps/b.yaml"), "BBBB")
+        }),
+        ("a removed file", |out| {
+            fs::remove_file(out.join("apps/b.yaml")).unwrap()
+        }),
+        ("a file added at the top", |out| {
+            fs::write(out.join("stray.yaml"), "x").unwrap()
+        }),
+        ("a file added below", |out| {
+            fs::write(out.join("apps/stray.yaml"), "x").unwrap()
+        }),
+        ("an edited index", |out| {
+            let index = out.join(INDEX_NAME);
+            let text = fs::read_to_string(&index).unwrap();
+            tamper_keeping_size_and_mtime(&index, &text.replace("a.yaml", "c.yaml"))
+        }),
+    ];
+    for (what, change) in changes {
+        let (_tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+        assert!(unchanged(&out, &[1; 32], &[]).is_some());
+        change(&out);
+        assert_eq!(unchanged(&out, &[1; 32], &[]), None, "{what}");
+        // the full path then repairs it and binds a record the shortcut believes again
+        let binding = Binding {
+            key: [1; 32],
+            payload: b"printed",
+        };
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"bbbb", "{what}");
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        let found = unchanged(&out, &[1; 32], &[]).expect(what);
+        let strays = found.foreign.len();
+        assert_eq!(strays, usize::from(what.starts_with("a file added")), "{what}");
+    }
+}
+
+/// The racy-timestamp rule: an entry (file, directory, or a stamp the key was made from, like
+/// the binary's) whose time is not older than the record's clock is not trusted, even when its
+/// stat data matches the record exactly.
+#[test]
+fn unchanged_does_not_trust_a_racy_time_stamp() {
+    let future = SystemTime::now() + Duration::from_secs(3600);
+    for racy in ["apps/b.yaml", "apps", "the binary"] {
+        let (tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+        let binary = tmp.path().join("labc");
+        fs::write(&binary, "an executable").unwrap();
+        let path = if racy == "the binary" {
+            binary.clone()
+        } else {
+            out.join(racy)
+        };
+        File::open(&path).unwrap().set_modified(future).unwrap();
+        let binding = Binding {
+            key: [1; 32],
+            payload: b"",
+        };
+        // recorded after the change: the stamps match, only their times give them away
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        let stamp = Stamp::of(&fs::metadata(&binary).unwrap());
+        assert_eq!(unchanged(&out, &[1; 32], &[stamp]), None, "{racy}");
+    }
+}
