@@ -95,7 +95,10 @@ fn a_skipped_build_prints_what_the_compile_printed() {
     ] {
         fs::remove_file(dir.join(RECORD)).unwrap();
         let (compiled, skipped) = build(dir, args);
-        assert!(!skipped && compiled.status.success(), "{args:?}: {compiled:?}");
+        assert!(
+            !skipped && compiled.status.success(),
+            "{args:?}: {compiled:?}"
+        );
         std::thread::sleep(Duration::from_millis(20));
         let (replayed, skipped) = build(dir, args);
         assert!(skipped, "{args:?}: {}", stderr(&replayed));
@@ -107,11 +110,19 @@ fn a_skipped_build_prints_what_the_compile_printed() {
         );
         assert_eq!(stderr(&replayed), stderr(&compiled), "{args:?}");
         let warnings = if args.is_empty() {
-            stderr(&replayed).matches("labc::secret::not_sealed").count()
+            stderr(&replayed)
+                .matches("labc::secret::not_sealed")
+                .count()
         } else {
-            String::from_utf8_lossy(&replayed.stdout).matches("not_sealed").count()
+            String::from_utf8_lossy(&replayed.stdout)
+                .matches("not_sealed")
+                .count()
         };
-        assert_eq!(warnings, if args == ["--quiet"] { 0 } else { 7 }, "{args:?}");
+        assert_eq!(
+            warnings,
+            if args == ["--quiet"] { 0 } else { 7 },
+            "{args:?}"
+        );
         assert!(stderr(&replayed).ends_with("out is up to date (105 files)\n"));
     }
 }
@@ -140,7 +151,11 @@ fn an_edit_of_the_same_size_with_the_same_mtime_rebuilds() {
     assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
     let output = compiles(dir, "a same-size edit");
     // the rollout, and `sources.tsv`, which holds the span of every declaration
-    assert!(stderr(&output).contains("(2 written"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("(2 written"),
+        "{}",
+        stderr(&output)
+    );
     let rollout = fs::read_to_string(dir.join("out/apps/web/rollout-web.yaml")).unwrap();
     assert!(rollout.contains("replicas: 3"), "{rollout}");
 }
@@ -152,7 +167,11 @@ fn a_new_sealed_or_component_file_rebuilds() {
     let site = seed();
     let dir = site.path();
     for (folder, file, error) in [
-        ("sealed/blog", "ghcr-pull.yaml", "not a readable SealedSecret"),
+        (
+            "sealed/blog",
+            "ghcr-pull.yaml",
+            "not a readable SealedSecret",
+        ),
         ("components", "extra.kdl", "extra.kdl"),
         ("crds", "extra.yaml", "extra.yaml"),
     ] {
@@ -162,8 +181,17 @@ fn a_new_sealed_or_component_file_rebuilds() {
         fs::write(dir.join(folder).join(file), "junk: {\n").unwrap();
         // the compile's error says it compiled (a failed build leaves the record as it was)
         let (output, _) = build(dir, &[]);
-        assert_eq!(output.status.code(), Some(1), "{folder}: {}", stderr(&output));
-        assert!(stderr(&output).contains(error), "{folder}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{folder}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(error),
+            "{folder}: {}",
+            stderr(&output)
+        );
         fs::remove_dir_all(dir.join(folder.split('/').next().unwrap())).unwrap();
     }
 }
@@ -178,10 +206,16 @@ fn another_labc_binary_compiles_once() {
     settle(dir);
     skips(dir, "nothing changed");
     let (output, skipped) = build_with(&copy, dir, &[]);
-    assert!(output.status.success() && !skipped, "another binary: {output:?}");
+    assert!(
+        output.status.success() && !skipped,
+        "another binary: {output:?}"
+    );
     std::thread::sleep(Duration::from_millis(20));
     let (output, skipped) = build_with(&copy, dir, &[]);
-    assert!(output.status.success() && skipped, "the copy again: {output:?}");
+    assert!(
+        output.status.success() && skipped,
+        "the copy again: {output:?}"
+    );
     compiles(dir, "back to the first binary");
 }
 
@@ -200,12 +234,16 @@ fn an_edited_or_deleted_output_file_is_restored() {
         ("deleted", |f, _| fs::remove_file(f).unwrap()),
         ("edited, size and mtime kept", |f, _| {
             let mtime = fs::metadata(f).unwrap().modified().unwrap();
-            let text = fs::read_to_string(f).unwrap().replace("replicas: 2", "replicas: 9");
+            let text = fs::read_to_string(f)
+                .unwrap()
+                .replace("replicas: 2", "replicas: 9");
             fs::write(f, text).unwrap();
             let file = fs::File::options().write(true).open(f).unwrap();
             file.set_modified(mtime).unwrap();
         }),
-        ("workflow edited", |_, w| fs::write(w, "on: push\n").unwrap()),
+        ("workflow edited", |_, w| {
+            fs::write(w, "on: push\n").unwrap()
+        }),
         ("workflow deleted", |_, w| fs::remove_file(w).unwrap()),
     ];
     for (what, change) in changes {
@@ -266,5 +304,9 @@ fn check_never_trusts_the_record() {
     let (output, _) = build(dir, &["--check"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("is stale"), "{}", stderr(&output));
-    assert!(stderr(&output).contains("rollout-web.yaml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rollout-web.yaml"),
+        "{}",
+        stderr(&output)
+    );
 }

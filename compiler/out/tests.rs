@@ -495,12 +495,20 @@ fn unchanged_sees_every_change_to_out() {
             payload: b"printed",
         };
         let _ = write_bound(&out, &new, &binding).unwrap();
-        assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"bbbb", "{what}");
+        assert_eq!(
+            fs::read(out.join("apps/b.yaml")).unwrap(),
+            b"bbbb",
+            "{what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
         let _ = write_bound(&out, &new, &binding).unwrap();
         let found = unchanged(&out, &[1; 32], &[]).expect(what);
         let strays = found.foreign.len();
-        assert_eq!(strays, usize::from(what.starts_with("a file added")), "{what}");
+        assert_eq!(
+            strays,
+            usize::from(what.starts_with("a file added")),
+            "{what}"
+        );
     }
 }
 
