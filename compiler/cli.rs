@@ -325,13 +325,17 @@ pub fn run() -> ExitCode {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    // `build` binds what it prints to the stat record, to print it again on a no-op
-    let binding = key.and_then(|key| {
-        let payload = noop::payload(&compiled, &out_dir)?;
-        Some((key, payload))
-    });
-    if !matches!(then, Then::CheckOut) {
-        report(std::mem::take(&mut compiled.warnings), format);
+    // `build` binds what it prints to the stat record, to print it again on a no-op; the
+    // warnings are rendered for that once, and printed from there
+    let replay = key.as_ref().map(|_| noop::Replay::of(&compiled, &out_dir));
+    let binding = key.zip(replay.as_ref().and_then(noop::Replay::bytes));
+    let warnings = std::mem::take(&mut compiled.warnings);
+    match &replay {
+        Some(replay) if replay.print_warnings(format) => {}
+        _ if matches!(then, Then::CheckOut) => compiled.warnings = warnings,
+        _ => {
+            report(warnings, format);
+        }
     }
     match then {
         Then::Nothing => {

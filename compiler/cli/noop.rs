@@ -54,7 +54,7 @@ pub(super) struct Key {
 
 /// What a skipped build prints again.
 #[derive(Serialize, Deserialize)]
-struct Replay {
+pub(super) struct Replay {
     /// The warnings, as printed in each of `WAYS`.
     warnings: Vec<(String, bool, Printed)>,
     /// Why the repository's files were neither written nor checked, when they were not.
@@ -111,35 +111,57 @@ fn name(format: Format) -> &'static str {
     }
 }
 
-/// What to bind to the record of a build of `compiled` into `out_dir`; `None` if some path
-/// is not UTF-8 (the next run then compiles).
-pub(super) fn payload(compiled: &crate::Compiled, out_dir: &Path) -> Option<Vec<u8>> {
-    let warnings = WAYS
-        .iter()
-        .map(|&(format, color)| {
-            let (printed, _) = printed(compiled.warnings.clone(), format, color, false, "");
-            (name(format).to_string(), color, printed)
-        })
-        .collect();
-    let (mut note, mut repo) = (None, Vec::new());
-    let files = &compiled.repo_files;
-    if !files.is_empty() {
-        match super::repo::root(out_dir, &compiled.repo_path, files, false) {
-            Ok(root) => {
-                for (path, bytes) in files {
-                    let at = root.join(path).to_str()?.to_string();
-                    repo.push((at, Sha256::digest(bytes).into()));
+impl Replay {
+    /// What a build of `compiled` into `out_dir` prints besides what `out::write` says.
+    pub(super) fn of(compiled: &crate::Compiled, out_dir: &Path) -> Replay {
+        let warnings = WAYS
+            .iter()
+            .map(|&(format, color)| {
+                let (printed, _) = printed(compiled.warnings.clone(), format, color, false, "");
+                (name(format).to_string(), color, printed)
+            })
+            .collect();
+        let (mut note, mut repo) = (None, Vec::new());
+        let files = &compiled.repo_files;
+        if !files.is_empty() {
+            match super::repo::root(out_dir, &compiled.repo_path, files, false) {
+                Ok(root) => {
+                    for (path, bytes) in files {
+                        let at = root.join(path).to_string_lossy().into_owned();
+                        repo.push((at, Sha256::digest(bytes).into()));
+                    }
                 }
+                Err(why) => note = Some(why),
             }
-            Err(why) => note = Some(why),
+        }
+        Replay {
+            warnings,
+            note,
+            repo,
         }
     }
-    serde_json::to_vec(&Replay {
-        warnings,
-        note,
-        repo,
-    })
-    .ok()
+
+    /// The payload to bind to the record.
+    pub(super) fn bytes(&self) -> Option<Vec<u8>> {
+        serde_json::to_vec(self).ok()
+    }
+
+    /// Prints the warnings as this run asks for them (`format`, colour, `--quiet`); false if
+    /// they were not rendered that way.
+    pub(super) fn print_warnings(&self, format: Format) -> bool {
+        let color = format == Format::Human && color();
+        if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            // a successful build has no errors: `--quiet` leaves nothing
+            printed(Vec::new(), format, color, true, "").0.print();
+            return true;
+        }
+        let way = (name(format), color);
+        let found = self
+            .warnings
+            .iter()
+            .find(|(f, c, _)| (f.as_str(), *c) == way);
+        found.map(|(_, _, printed)| printed.print()).is_some()
+    }
 }
 
 /// The shortcut: if the build `key` stands for already made `out_dir` what it is, prints
@@ -153,22 +175,9 @@ pub(super) fn replay(out_dir: &Path, key: &Key, format: Format) -> Option<ExitCo
             return None;
         }
     }
-    let color = format == Format::Human && color();
-    let quiet = QUIET.load(std::sync::atomic::Ordering::Relaxed);
-    let quieted;
-    let printed = if quiet {
-        // a successful build has no errors: `--quiet` leaves nothing
-        quieted = printed(Vec::new(), format, color, true, "").0;
-        &quieted
-    } else {
-        let way = (name(format), color);
-        let found = replay
-            .warnings
-            .iter()
-            .find(|(f, c, _)| (f.as_str(), *c) == way);
-        &found?.2
-    };
-    printed.print();
+    if !replay.print_warnings(format) {
+        return None;
+    }
     warn_foreign(out_dir, &found.foreign);
     if let Some(note) = &replay.note {
         eprintln!("{note}");

@@ -224,9 +224,11 @@ impl<'a> Cursor<'a> {
 
     fn stamped(&mut self) -> Option<Vec<(&'a [u8], Stamp)>> {
         let n = self.count()?;
-        (0..n)
-            .map(|_| Some((self.path()?, self.stamp()?)))
-            .collect()
+        let mut list = Vec::with_capacity(n);
+        for _ in 0..n {
+            list.push((self.path()?, self.stamp()?));
+        }
+        Some(list)
     }
 }
 
