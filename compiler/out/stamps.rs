@@ -15,7 +15,9 @@
 //! system's clock read (by touching the record itself) *before* anything was stat'ed, and only
 //! an entry whose mtime and ctime are both older than `since` is trusted. A change that
 //! happened after its stat call, even within the same clock tick, carries a time not older
-//! than `since`, so it is read (or rebuilt) anyway.
+//! than `since`, so it is read (or rebuilt) anyway. When `out/` is a mount point (another
+//! device than the record's folder), whose time stamps may be coarser than the clock read,
+//! `since` is moved two seconds back.
 //!
 //! The record is a cache, never a source of truth:
 //! - it is bound to the exact index text it was taken for (its SHA-256 is in the header), so
@@ -388,6 +390,12 @@ pub fn save(
         return Ok(()); // never: `paths` starts with the index
     };
     let (dir_stamps, file_stamps) = rest.split_at(rest.len() - rels.len());
+    // `out/` mounted on another file system may keep coarser time stamps (seconds, or two on
+    // FAT) than the one the record's clock comes from: then the last two seconds are racy too
+    let since = match dir_stamps.first() {
+        Some(root) if root.dev != meta.dev() => (since.0 - 2, 0),
+        _ => since,
+    };
 
     let sizes: usize = paths.iter().map(|p| 4 + p.len() + STAMP).sum();
     let payload = binding.map_or(&[][..], |b| b.payload);
