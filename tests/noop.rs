@@ -80,8 +80,9 @@ fn skips(dir: &Path, why: &str) -> Output {
     output
 }
 
-/// In every way of printing, a skipped build prints exactly what a compiling no-op printed:
-/// the seed's seven `secret::not_sealed` warnings above all.
+/// In every way of printing, a skipped build prints exactly what a compiling no-op printed,
+/// and what `labc build --check` (which prints its diagnostics without the record) prints: the
+/// seed's seven `secret::not_sealed` warnings above all.
 #[test]
 fn a_skipped_build_prints_what_the_compile_printed() {
     let site = seed();
@@ -109,6 +110,10 @@ fn a_skipped_build_prints_what_the_compile_printed() {
             "{args:?}"
         );
         assert_eq!(stderr(&replayed), stderr(&compiled), "{args:?}");
+        let checked = run_with(&labc(), dir, &[&["--check"][..], args].concat());
+        assert_eq!(checked.status.code(), Some(0), "{args:?}: {checked:?}");
+        assert_eq!(checked.stdout, replayed.stdout, "{args:?}");
+        assert_eq!(stderr(&checked), stderr(&replayed), "{args:?}");
         let warnings = if args.is_empty() {
             stderr(&replayed)
                 .matches("labc::secret::not_sealed")
