@@ -1,7 +1,8 @@
 //! Embeds every stdlib file, so that adding a component or changing a node template is
 //! changing a file, with no Rust to touch; and the explanation of every diagnostic code
 //! (`labc explain`), taken from the doc comments of `compiler/diag/error.rs` and the
-//! bad-input fixture that produces the code, so that the two can never drift apart.
+//! bad-input fixture that produces the code, so that the two can never drift apart. The
+//! stdlib's handlebars templates are compiled here (`build/templates.rs`).
 
 use std::fmt::Write;
 use std::path::Path;
@@ -13,26 +14,18 @@ mod convert;
 #[allow(dead_code)]
 #[path = "compiler/schema/table.rs"]
 mod table;
+#[path = "build/templates.rs"]
+mod templates;
 
 /// `pub static NAME: &[(&str, &str)]` of every `*.ext` file in `stdlib/<folder>`, by name.
 fn embed(code: &mut String, name: &str, folder: &str, ext: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("stdlib")
-        .join(folder);
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .collect();
-    paths.sort();
+    let paths = stdlib_paths(folder, &format!(".{ext}"));
     writeln!(
         code,
         "/// (file name, text) of every embedded `stdlib/{folder}/*.{ext}` file.\npub static {name}: &[(&str, &str)] = &["
     )
     .unwrap();
     for path in &paths {
-        println!("cargo:rerun-if-changed={}", path.display());
         let file = path.file_name().unwrap().to_string_lossy();
         writeln!(
             code,
@@ -228,6 +221,75 @@ fn crds(code: &mut String) {
     .unwrap();
 }
 
+/// The sorted paths of every `*.ext` file in `stdlib/<folder>`, each a reason to rerun.
+fn stdlib_paths(folder: &str, ext: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("stdlib")
+        .join(folder);
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().unwrap().to_string_lossy().ends_with(ext))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    paths
+}
+
+/// The compiled templates of `stdlib/nodes/*.hbs` and `stdlib/wazuh/*.hbs`, each named after its
+/// file without `.hbs`, and of every stdlib component's values templates, each named by its text
+/// (as `stdlib/values.rs` registers them).
+fn prepared(code: &mut String) {
+    let read = |path: &Path| {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap()
+            .display()
+            .to_string();
+        (file, text)
+    };
+    for (static_name, folder) in [("NODE_TEMPLATES", "nodes"), ("WAZUH_TEMPLATES", "wazuh")] {
+        let templates: Vec<_> = stdlib_paths(folder, ".hbs")
+            .iter()
+            .map(|path| {
+                let (file, text) = read(path);
+                let name = file
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".hbs")
+                    .to_string();
+                (name, file, text)
+            })
+            .collect();
+        templates::prepare(code, static_name, &templates);
+    }
+    let mut values = Vec::new();
+    for path in stdlib_paths("components", ".kdl") {
+        let (file, text) = read(&path);
+        for template in templates::values_templates(&text) {
+            values.push((template.clone(), file.clone(), template));
+        }
+    }
+    templates::prepare(code, "VALUES_TEMPLATES", &values);
+    // for the tests only: every construct of handlebars, which the stdlib may use one day
+    let every =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates/every_construct.hbs");
+    println!("cargo:rerun-if-changed={}", every.display());
+    let (file, text) = read(&every);
+    code.push_str("#[cfg(test)]\n");
+    templates::prepare(
+        code,
+        "TEST_TEMPLATES",
+        &[("every_construct".into(), file, text)],
+    );
+}
+
 fn main() {
     let mut code = String::new();
     crds(&mut code);
@@ -235,8 +297,11 @@ fn main() {
     std::fs::write(out, code).unwrap();
     let mut code = String::new();
     embed(&mut code, "STDLIB_FILES", "components", "kdl");
-    embed(&mut code, "NODE_TEMPLATES", "nodes", "hbs");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("stdlib_files.rs");
+    std::fs::write(out, code).unwrap();
+    let mut code = String::new();
+    prepared(&mut code);
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("templates.rs");
     std::fs::write(out, code).unwrap();
     let mut code = String::new();
     explanations(&mut code);

@@ -148,7 +148,6 @@ fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode
 /// Compiles what `inputs::read` read, printing the diagnostics that stop it in `format`;
 /// warnings are left in `compiled.warnings`.
 fn compile_inputs(inputs: inputs::Inputs, format: Format) -> Result<Loaded, ExitCode> {
-    std::thread::spawn(crate::emit::warm_up);
     let name = inputs.site.display().to_string();
     // the stdlib and the site are parsed at the same time: the kdl parser dominates both
     let (catalog, parsed) = std::thread::scope(|scope| {

@@ -40,8 +40,6 @@ pub struct Compiled {
 /// Runs every phase on the site file `name` with contents `bytes`. Any error stops before
 /// emission and comes back with all the others found in the same run.
 pub fn compile(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Compiled, Vec<Located>> {
-    // compiling the node templates takes as long as parsing a small site: do it meanwhile
-    std::thread::spawn(crate::emit::warm_up);
     compile_parsed(crate::syntax::parse(name, bytes), catalog, &[])
 }
 
@@ -54,7 +52,6 @@ pub fn compile_with_sealed(
     catalog: &Catalog,
     sealed: &[SealedFile],
 ) -> Result<Compiled, Vec<Located>> {
-    std::thread::spawn(crate::emit::warm_up);
     compile_parsed(crate::syntax::parse(name, bytes), catalog, sealed)
 }
 
@@ -76,9 +73,6 @@ pub fn compile_parsed(
         )]);
     }
     let (site, mut errors) = crate::decode::decode(&parsed.document, catalog);
-    if site.has_component(crate::wazuh::COMPONENT) {
-        std::thread::spawn(crate::emit::wazuh::warm_up);
-    }
     let platform = crate::stdlib::Platform::render(&site, catalog);
     errors.extend(crate::check::check(&site, catalog, &platform));
     errors.extend(crate::secrets::scan_document(&parsed.document));

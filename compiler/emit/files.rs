@@ -1,5 +1,6 @@
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The files of `out/` by relative path, in path order.
 #[derive(Debug, Default)]
@@ -8,6 +9,12 @@ pub struct Files {
     /// Every custom resource added with `object`, checked against its CRD while the object
     /// was at hand, so that the check needs no second serialisation or parse.
     checked: Vec<crate::schema::Checked>,
+    /// Objects added with `object` whose text has a key naming a Secret, as values, so that
+    /// the coverage check walks them without parsing their YAML back (a parse costs several
+    /// times the conversion).
+    secret_readers: BTreeMap<String, serde_yaml::Value>,
+    /// Paths added as bytes with `insert` (templates, scripts): their text is all there is.
+    inserted: BTreeSet<String>,
 }
 
 impl Files {
@@ -19,6 +26,12 @@ impl Files {
         if let Some(checked) = crate::schema::check_object(&path, object) {
             self.checked.push(checked);
         }
+        if std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret) {
+            if let Ok(value) = serde_yaml::to_value(object) {
+                self.secret_readers.insert(path.clone(), value);
+            }
+        }
+        self.inserted.remove(&path);
         self.files.insert(path, bytes);
     }
 
@@ -28,7 +41,31 @@ impl Files {
     }
 
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.secret_readers.remove(&path);
+        self.inserted.insert(path.clone());
         self.files.insert(path, bytes);
+    }
+
+    /// In path order, every YAML file that may name a Secret under one of the keys the
+    /// secret coverage check reads (`crate::secrets::may_name_a_secret`), as a value: a typed
+    /// object as `object` kept it, a file added as bytes parsed. The others are skipped
+    /// without a parse, which is most of them.
+    pub fn secret_readers(&self) -> Vec<(&str, Cow<'_, serde_yaml::Value>)> {
+        let kept = self
+            .secret_readers
+            .iter()
+            .map(|(path, value)| (path.as_str(), Cow::Borrowed(value)));
+        let parsed = self.inserted.iter().filter_map(|path| {
+            let text = std::str::from_utf8(self.files.get(path)?).ok()?;
+            if !path.ends_with(".yaml") || !crate::secrets::may_name_a_secret(text) {
+                return None;
+            }
+            let value = serde_yaml::from_str(text).ok()?;
+            Some((path.as_str(), Cow::Owned(value)))
+        });
+        let mut all: Vec<_> = kept.chain(parsed).collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all
     }
 
     pub fn into_map(self) -> BTreeMap<String, Vec<u8>> {
@@ -48,12 +85,66 @@ impl Files {
     }
 
     pub fn extend(&mut self, other: Files) {
+        for path in other.files.keys() {
+            self.secret_readers.remove(path);
+            self.inserted.remove(path);
+        }
         self.files.extend(other.files);
         self.checked.extend(other.checked);
+        self.secret_readers.extend(other.secret_readers);
+        self.inserted.extend(other.inserted);
     }
 }
 
 /// `<folder>/<kind>-<name>.yaml`, the one rule for where an object lives in `out/`.
 pub fn object_path(folder: &str, kind: &str, name: &str) -> String {
     format!("{folder}/{}-{name}.yaml", kind.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn names(files: &Files) -> Vec<(String, String)> {
+        files
+            .secret_readers()
+            .into_iter()
+            .map(|(path, value)| (path.to_string(), serde_json::to_string(&*value).unwrap()))
+            .collect()
+    }
+
+    /// Typed objects and raw files reach the coverage check alike, in path order; a file
+    /// naming no Secret key does not, and a path replaced by the other kind counts once.
+    #[test]
+    fn secret_readers_sees_objects_and_inserted_files_once_in_path_order() {
+        let mut files = Files::default();
+        files.object(
+            "b/deploy.yaml".into(),
+            &json!({"env": [{"valueFrom": {"secretKeyRef": {"name": "db"}}}]}),
+        );
+        files.insert("a/raw.yaml".into(), b"existingSecret: creds\n".to_vec());
+        files.insert("c/plain.yaml".into(), b"name: sealed-secrets\n".to_vec());
+        files.object("d/plain.yaml".into(), &json!({"kind": "SealedSecret"}));
+        files.insert("e/script.sh".into(), b"secretName: x\n".to_vec());
+        assert_eq!(
+            names(&files),
+            [
+                ("a/raw.yaml".into(), r#"{"existingSecret":"creds"}"#.into()),
+                (
+                    "b/deploy.yaml".into(),
+                    r#"{"env":[{"valueFrom":{"secretKeyRef":{"name":"db"}}}]}"#.into()
+                ),
+            ]
+        );
+        // replaced by bytes that name nothing: no longer a reader
+        files.insert("b/deploy.yaml".into(), b"kind: ConfigMap\n".to_vec());
+        let mut other = Files::default();
+        other.object("a/raw.yaml".into(), &json!({"secretName": "tls"}));
+        files.extend(other);
+        assert_eq!(
+            names(&files),
+            [("a/raw.yaml".into(), r#"{"secretName":"tls"}"#.into())]
+        );
+    }
 }

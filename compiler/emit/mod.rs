@@ -42,12 +42,6 @@ use crate::model::{App, Database, Site};
 use crate::stdlib::{Catalog, Platform};
 use network_policy::Flows;
 
-/// Prepares what emission needs whatever the site is (the compiled node templates), so that
-/// `compile` can do it on another core while it parses and checks.
-pub fn warm_up() {
-    nodes::warm_up();
-}
-
 /// Everything `out/` will hold, but the index. The per-workload objects, which are most of a
 /// large site, are emitted on all cores; the result does not depend on how work was split.
 pub fn emit(

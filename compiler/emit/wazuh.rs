@@ -9,6 +9,7 @@
 use super::files::object_path;
 use super::{labels, Files};
 use crate::model::{SettingValue, Site};
+use crate::stdlib::prepared::{self, WAZUH_TEMPLATES};
 use crate::stdlib::{Catalog, Component};
 use crate::wazuh::{self as facts, certs, Role};
 use handlebars::Handlebars;
@@ -21,28 +22,6 @@ use std::sync::OnceLock;
 /// The folder in `out/` (under the site's repo path) that the Application syncs.
 pub const FOLDER: &str = "platform/wazuh";
 
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "manifests",
-        include_str!("../../stdlib/wazuh/manifests.yaml.hbs"),
-    ),
-    (
-        "master.conf",
-        include_str!("../../stdlib/wazuh/master.conf.hbs"),
-    ),
-    (
-        "worker.conf",
-        include_str!("../../stdlib/wazuh/worker.conf.hbs"),
-    ),
-    (
-        "opensearch.yml",
-        include_str!("../../stdlib/wazuh/opensearch.yml.hbs"),
-    ),
-    (
-        "opensearch_dashboards.yml",
-        include_str!("../../stdlib/wazuh/opensearch_dashboards.yml.hbs"),
-    ),
-];
 const INTERNAL_USERS: &str = include_str!("../../stdlib/wazuh/internal_users.yml");
 
 /// The manager's state, on its volume: upstream's list of folders kept across restarts.
@@ -69,75 +48,25 @@ const MANAGER_PATHS: &[(&str, &str)] = &[
     ("/var/lib/filebeat", "filebeat/var/lib/filebeat"),
 ];
 
-/// Compiles the Wazuh templates ahead of their first render: handlebars' parser is the largest
-/// cost of a small site's build, so `compile` does this on another core while it checks.
-pub fn warm_up() {
-    registry();
-}
-
-/// handlebars finds each token's line and column by scanning its template from the start, so
-/// compiling a template costs the square of its size; the Wazuh templates (up to 15 KB) are
-/// compiled as pieces of about `PIECE` bytes, cut after lines outside every block, and rendered
-/// piece after piece (the same text: a cut never falls inside a block or a tag).
-const PIECE: usize = 2048;
-
-fn pieces(text: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let (mut start, mut end, mut depth) = (0, 0, 0usize);
-    for line in text.split_inclusive('\n') {
-        depth = (depth + line.matches("{{#").count()).saturating_sub(line.matches("{{/").count());
-        end += line.len();
-        if depth == 0 && end - start >= PIECE {
-            pieces.push(&text[start..end]);
-            start = end;
-        }
-    }
-    if start < text.len() {
-        pieces.push(&text[start..]);
-    }
-    pieces
-}
-
-struct Registry {
-    handlebars: Handlebars<'static>,
-    /// How many pieces each template was compiled as.
-    pieces: std::collections::HashMap<&'static str, usize>,
-}
-
-fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+/// The registry of `stdlib/wazuh/*.hbs`, each named after its file without `.hbs`, built from
+/// the templates build.rs compiled (`stdlib/prepared.rs`).
+fn registry() -> &'static Handlebars<'static> {
+    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
         handlebars::handlebars_helper!(to_json: |v: Json| serde_json::to_string(v).unwrap_or_default());
         hb.register_helper("json", Box::new(to_json));
-        let mut counts = std::collections::HashMap::new();
-        for (name, text) in TEMPLATES {
-            let parts = pieces(text);
-            for (i, part) in parts.iter().enumerate() {
-                hb.register_template_string(&format!("{name}#{i}"), *part)
-                    .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"));
-            }
-            counts.insert(*name, parts.len());
-        }
-        Registry {
-            handlebars: hb,
-            pieces: counts,
-        }
+        prepared::register(&mut hb, WAZUH_TEMPLATES);
+        hb
     })
 }
 
 fn render(name: &str, context: &Value) -> String {
-    let registry = registry();
-    (0..registry.pieces[name])
-        .map(|i| {
-            registry
-                .handlebars
-                .render(&format!("{name}#{i}"), context)
-                .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}: {e}"))
-        })
-        .collect()
+    registry()
+        .render(name, context)
+        .unwrap_or_else(|e| panic!("stdlib/wazuh/{name}.hbs: {e}"))
 }
 
 /// The StorageClass of Wazuh's volumes: the site's default class, else the first class a
@@ -460,7 +389,7 @@ fn add(doc: &str, files: &mut Files) {
 
 /// The rendered documents, one per object, before they are typed (for the tests too).
 pub fn documents(site: &Site, catalog: &Catalog, def: &Component, namespace: &str) -> Vec<String> {
-    let text = render("manifests", &context(site, catalog, def, namespace));
+    let text = render("manifests.yaml", &context(site, catalog, def, namespace));
     text.split("\n---\n")
         .map(str::to_string)
         .filter(|d| d.lines().any(|l| l.starts_with("kind:")))
@@ -470,27 +399,5 @@ pub fn documents(site: &Site, catalog: &Catalog, def: &Component, namespace: &st
 pub fn emit(site: &Site, catalog: &Catalog, def: &Component, namespace: &str, files: &mut Files) {
     for doc in documents(site, catalog, def, namespace) {
         add(&doc, files);
-    }
-}
-
-#[cfg(test)]
-mod piece_tests {
-    use super::{pieces, PIECE, TEMPLATES};
-
-    #[test]
-    fn pieces_put_every_template_back_together_and_never_cut_inside_a_block() {
-        for (name, text) in TEMPLATES {
-            let parts = pieces(text);
-            assert_eq!(parts.concat(), *text, "{name}");
-            let mut depth = 0usize;
-            for part in &parts {
-                depth += part.matches("{{#").count();
-                depth -= part.matches("{{/").count();
-                assert_eq!(depth, 0, "{name}: a piece ends inside a block");
-            }
-            if text.len() > 2 * PIECE {
-                assert!(parts.len() > 1, "{name} was not cut");
-            }
-        }
     }
 }

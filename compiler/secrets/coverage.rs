@@ -5,8 +5,9 @@
 use crate::diag::{Error, Located, SourceFile, Suggestion};
 use crate::emit::Files;
 use crate::model::{SettingValue, Site, Span};
+use memchr::memmem::Finder;
 use serde_yaml::Value;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// One Secret name read by an object, and the namespace it is read from.
 struct Reference {
@@ -23,6 +24,44 @@ const REF_KEYS: &[&str] = &["secretKeyRef", "secretRef"];
 const LIST_KEYS: &[&str] = &["secrets"];
 /// Keys whose list of mappings name Secrets under `name`: a pod's `imagePullSecrets`.
 const REF_LIST_KEYS: &[&str] = &["imagePullSecrets"];
+
+/// Whether `text` has a mapping key that `walk` reads (`secretName:`, `"secretRef":`, ...): the
+/// YAML parse, most of this check's cost, is skipped for the many files that only mention a
+/// secret (a SealedSecret's namespace, a policy's name). Every key but `credentialName` contains
+/// "ecret", so two substring searches find every candidate, which must then be a whole key
+/// before a colon, quoted or not (a key inside a Helm values string is found too).
+pub fn may_name_a_secret(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let is_key = |at: usize| {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| !word(b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| !word(b))
+            .map_or(bytes.len(), |p| at + p);
+        // `key:`, `"key":`, and `\"key\":` inside a JSON-escaped values string
+        let colon = bytes[end..]
+            .iter()
+            .take(3)
+            .find(|b| !matches!(b, b'"' | b'\'' | b'\\'))
+            == Some(&b':');
+        let key = &text[start..end];
+        colon
+            && NAME_KEYS
+                .iter()
+                .chain(REF_KEYS)
+                .chain(LIST_KEYS)
+                .chain(REF_LIST_KEYS)
+                .any(|k| *k == key)
+    };
+    // built once: building a searcher costs as much as running it on a small file
+    static FINDERS: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new("ecret"), Finder::new("credentialName")]);
+    FINDERS.iter().any(|f| f.find_iter(bytes).any(is_key))
+}
 
 fn walk(value: &Value, namespace: &str, found: &mut Vec<Reference>) {
     match value {
@@ -100,18 +139,12 @@ fn references(object: &Value) -> Vec<Reference> {
 /// Secret name, namespace): the components that consume a secret.
 pub fn chart_readers(files: &Files) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
-    for (path, bytes) in files.as_map() {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        if !text.contains("kind: Application\n") || !text.contains("ecret") {
+    for (path, object) in files.secret_readers() {
+        if object.get("kind").and_then(Value::as_str) != Some("Application") {
             continue;
         }
-        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
-            continue;
-        };
         for reference in references(&object) {
-            found.push((path.clone(), reference.name, reference.namespace));
+            found.push((path.to_string(), reference.name, reference.namespace));
         }
     }
     found
@@ -158,17 +191,7 @@ fn origin(site: &Site, path: &str, name: &str) -> (Span, String) {
 /// labelled in `file`, the site.
 pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Located> {
     let mut diagnostics = Vec::new();
-    for (path, bytes) in files.as_map() {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        // most files name no Secret; parse only those that might
-        if !path.ends_with(".yaml") || !(text.contains("ecret")) {
-            continue;
-        }
-        let Ok(object) = serde_yaml::from_str::<Value>(text) else {
-            continue;
-        };
+    for (path, object) in files.secret_readers() {
         for reference in references(&object) {
             let declared: Vec<_> = site
                 .secrets
@@ -201,7 +224,7 @@ pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Locat
                 Error::SecretUncovered {
                     name: reference.name.clone(),
                     namespace: reference.namespace.clone(),
-                    path: path.clone(),
+                    path: path.to_string(),
                     reason,
                     suggestion,
                     origin,
@@ -211,4 +234,53 @@ pub fn coverage(site: &Site, file: &Arc<SourceFile>, files: &Files) -> Vec<Locat
         }
     }
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_walk_reads_is_a_candidate_in_every_quoting() {
+        for key in NAME_KEYS
+            .iter()
+            .chain(REF_KEYS)
+            .chain(LIST_KEYS)
+            .chain(REF_LIST_KEYS)
+        {
+            for text in [
+                format!("spec:\n  {key}: x\n"),
+                format!("- {key}:\n    name: x\n"),
+                format!("values: '{{\"{key}\": \"x\"}}'\n"),
+                format!("values: \"{{\\\"{key}\\\": 1}}\"\n"),
+                format!("'{key}': x"),
+            ] {
+                assert!(may_name_a_secret(&text), "{key} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_mention_that_is_not_such_a_key_is_skipped() {
+        for text in [
+            "kind: SealedSecret\nmetadata:\n  namespace: sealed-secrets\n",
+            "metadata:\n  name: secret-reader\n",
+            "mySecretName: x\n",
+            "secretNames: x\n",
+            "secret: x\n",
+            "secretName x\n",
+        ] {
+            assert!(!may_name_a_secret(text), "{text:?}");
+        }
+    }
+
+    /// The filter must not hide a reference: every seed file the full parse finds a
+    /// reference in passes it.
+    #[test]
+    fn the_filter_keeps_every_file_with_a_reference() {
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  namespace: blog\nspec:\n  template:\n    spec:\n      containers:\n      - env:\n        - name: P\n          valueFrom:\n            secretKeyRef:\n              name: mysql\n              key: p\n";
+        let object: Value = serde_yaml::from_str(yaml).unwrap();
+        assert_eq!(references(&object).len(), 1);
+        assert!(may_name_a_secret(yaml));
+    }
 }

@@ -12,7 +12,7 @@ pub mod reseal;
 mod scan;
 pub mod sealed;
 
-pub use coverage::{chart_readers, coverage};
+pub use coverage::{chart_readers, coverage, may_name_a_secret};
 pub use meaning::credential_name;
 pub use scan::{judge, scan_document, scan_files, scan_text, Finding, Verdict};
 pub use sealed::{check_sealed, Accepted, SealedFile, SEALED_FOLDER};

@@ -8,6 +8,7 @@ mod endpoints;
 mod instance;
 mod page;
 mod platform;
+pub mod prepared;
 mod release;
 pub mod releases;
 mod setting;
@@ -28,7 +29,7 @@ use crate::decode::Cx;
 use crate::diag::{Located, SourceFile};
 use std::collections::BTreeMap;
 
-pub use self::files::{NODE_TEMPLATES, STDLIB_FILES};
+pub use self::files::STDLIB_FILES;
 mod files {
     include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 }
@@ -136,7 +137,7 @@ fn merge(
 
 /// The embedded files, parsed once per process (the tests and `labc explain` ask many times).
 /// Parsing them earlier, on a thread started before the arguments are read, was measured
-/// slower: it competes with the node templates' compilation for the two cores.
+/// slower when the node templates were still compiled at run time, on another core.
 fn embedded_parts() -> &'static [(Vec<Component>, Vec<Located>)] {
     static PARTS: std::sync::OnceLock<Vec<(Vec<Component>, Vec<Located>)>> =
         std::sync::OnceLock::new();

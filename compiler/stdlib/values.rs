@@ -109,7 +109,7 @@ handlebars_helper!(hours: |text: str| match Duration::parse(text) {
 // `{{#if (contains settings.outputs "loki")}}` for list settings.
 handlebars_helper!(contains: |list: array, item: str| list.iter().any(|v| v.as_str() == Some(item)));
 
-// One registry per thread: a template is compiled the first time it renders, under its own text
+// One registry per thread: a template is registered the first time it renders, under its own text
 // as its name, so that a release repeated per gateway compiles once; `Platform::render` renders
 // components on several threads, which a shared registry behind a lock would serialise.
 thread_local! {
@@ -138,8 +138,17 @@ fn new_registry() -> Handlebars<'static> {
 pub fn render(template: &str, context: &Value) -> Result<Value, ValuesError> {
     let rendered = REGISTRY.with_borrow_mut(|hb| {
         if !hb.has_template(template) {
-            hb.register_template_string(template, template)
-                .map_err(|e| ValuesError::Template(format!("the template does not render: {e}")))?;
+            // the stdlib's templates were compiled by build.rs; a site's own, here
+            match super::prepared::values_template(template) {
+                Some(prepared) => {
+                    hb.register_template(template, super::prepared::template(prepared, template));
+                }
+                None => hb
+                    .register_template_string(template, template)
+                    .map_err(|e| {
+                        ValuesError::Template(format!("the template does not render: {e}"))
+                    })?,
+            }
         }
         Ok::<_, ValuesError>(hb.render(template, context))
     })?;

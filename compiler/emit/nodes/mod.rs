@@ -10,11 +10,6 @@ use crate::stdlib::Catalog;
 pub use context::shell;
 use context::NodeContext;
 
-/// Compiles the node templates ahead of the first render.
-pub fn warm_up() {
-    templates::registry();
-}
-
 pub fn emit(site: &Site, catalog: &Catalog, files: &mut Files) {
     let registry = templates::registry();
     for node in &site.nodes {

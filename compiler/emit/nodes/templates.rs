@@ -1,7 +1,8 @@
-//! The handlebars registry of `stdlib/nodes/*.hbs`, built once. Strict mode turns a name the
-//! template uses but the context lacks into a render error, which the tests then catch.
+//! The handlebars registry of `stdlib/nodes/*.hbs`, built once from the templates build.rs
+//! compiled (`stdlib/prepared.rs`). Strict mode turns a name the template uses but the context
+//! lacks into a render error, which the tests then catch.
 
-use crate::stdlib::NODE_TEMPLATES;
+use crate::stdlib::prepared::{self, NODE_TEMPLATES};
 use handlebars::Handlebars;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -13,16 +14,7 @@ pub fn registry() -> &'static Handlebars<'static> {
         registry.set_strict_mode(true);
         // values are quoted for shell and YAML by the context, never HTML-escaped
         registry.register_escape_fn(handlebars::no_escape);
-        for (path, text) in NODE_TEMPLATES {
-            let name = path
-                .rsplit('/')
-                .next()
-                .and_then(|f| f.strip_suffix(".hbs"))
-                .expect("embedded templates are stdlib/nodes/<name>.hbs");
-            registry
-                .register_template_string(name, *text)
-                .unwrap_or_else(|e| panic!("{path} is a valid template: {e}"));
-        }
+        prepared::register(&mut registry, NODE_TEMPLATES);
         registry
     })
 }
