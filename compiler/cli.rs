@@ -9,6 +9,8 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+mod inputs;
+mod noop;
 pub(crate) mod read;
 mod repo;
 mod verify;
@@ -140,19 +142,17 @@ fn load(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
 /// finds itself (`build --check`: the stray files of `out/`; `verify`: the broken contracts), as
 /// one list: JSON is one array.
 fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode> {
-    let bytes = match read::read_site(site).map_err(|e| io_error("read", site, e))? {
-        read::Site::Bytes(bytes) => bytes,
-        read::Site::TooLarge(located) => {
-            report(vec![*located], format);
-            return Err(ExitCode::from(1));
-        }
-    };
-    let site_dir = site.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = site.display().to_string();
+    compile_inputs(inputs::read(site, format)?, format)
+}
+
+/// Compiles what `inputs::read` read, printing the diagnostics that stop it in `format`;
+/// warnings are left in `compiled.warnings`.
+fn compile_inputs(inputs: inputs::Inputs, format: Format) -> Result<Loaded, ExitCode> {
+    let name = inputs.site.display().to_string();
     // the stdlib and the site are parsed at the same time: the kdl parser dominates both
     let (catalog, parsed) = std::thread::scope(|scope| {
-        let catalog = scope.spawn(|| catalog(&site_dir));
-        let parsed = crate::syntax::parse(&name, &bytes);
+        let catalog = scope.spawn(|| catalog(&inputs.components, &inputs.crds));
+        let parsed = crate::syntax::parse(&name, &inputs.bytes);
         let catalog = catalog
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -160,13 +160,12 @@ fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode
     });
     let catalog = match catalog {
         Ok(catalog) => catalog,
-        Err(Ok(diagnostics)) => {
+        Err(diagnostics) => {
             report(diagnostics, format);
             return Err(ExitCode::from(1));
         }
-        Err(Err(code)) => return Err(code),
     };
-    let sealed = crate::seal::read_sealed(&site_dir).map_err(|e| {
+    let sealed = inputs.sealed.map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;
@@ -180,8 +179,8 @@ fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode
     Ok(Loaded {
         compiled,
         name,
-        site_dir,
-        bytes,
+        site_dir: inputs.site_dir,
+        bytes: inputs.bytes,
         catalog,
         sealed,
     })
@@ -194,22 +193,52 @@ fn report(diagnostics: Vec<Located>, format: Format) -> bool {
 
 /// `report`, saying `outcome` after the count of errors. With `--quiet`, warnings are neither
 /// printed nor counted.
-fn report_then(mut diagnostics: Vec<Located>, format: Format, outcome: &str) -> bool {
-    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+fn report_then(diagnostics: Vec<Located>, format: Format, outcome: &str) -> bool {
+    let quiet = QUIET.load(std::sync::atomic::Ordering::Relaxed);
+    let (printed, errors) = printed(diagnostics, format, color(), quiet, outcome);
+    printed.print();
+    errors
+}
+
+/// What printing diagnostics writes: JSON and the runner's workflow commands go to stdout,
+/// what people read to stderr.
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Printed {
+    stdout: String,
+    stderr: String,
+}
+
+impl Printed {
+    fn print(&self) {
+        print!("{}", self.stdout);
+        eprint!("{}", self.stderr);
+    }
+}
+
+/// `diagnostics` as `report_then` prints them, and whether any is an error.
+fn printed(
+    mut diagnostics: Vec<Located>,
+    format: Format,
+    color: bool,
+    quiet: bool,
+    outcome: &str,
+) -> (Printed, bool) {
+    if quiet {
         diagnostics.retain(|d| !d.error.is_warning());
     }
-    let rendered = render(&mut diagnostics, format, color(), 100);
+    let rendered = render(&mut diagnostics, format, color, 100);
+    let mut printed = Printed::default();
     match format {
-        // JSON and the runner's workflow commands go to stdout; people read stderr
-        Format::Github | Format::Json => print!("{}", rendered.text),
-        Format::Human => eprint!("{}", rendered.text),
+        Format::Github | Format::Json => printed.stdout = rendered.text,
+        Format::Human => printed.stderr = rendered.text,
     }
     if format != Format::Json {
         if let Some(line) = summary(rendered.errors, rendered.warnings, outcome) {
-            eprintln!("{line}");
+            printed.stderr.push_str(&line);
+            printed.stderr.push('\n');
         }
     }
-    rendered.errors > 0
+    (printed, rendered.errors > 0)
 }
 
 /// The count line after the diagnostics: "3 errors, 1 warning; nothing was written", or
@@ -233,47 +262,17 @@ fn io_error(what: &str, path: &Path, error: impl std::fmt::Display) -> ExitCode 
     ExitCode::from(2)
 }
 
-/// The embedded stdlib, overridden by the site's own `components/*.kdl` if it has any.
-fn catalog(site_dir: &Path) -> Result<Catalog, Result<Vec<Located>, ExitCode>> {
-    let dir = site_dir.join("components");
-    let mut own: Vec<(String, String)> = Vec::new();
-    if dir.is_dir() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Err(io_error("read", &dir, e)))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
-            own.push((path.display().to_string(), text));
-        }
-    }
-    let own = own.iter().map(|(n, t)| (n.as_str(), t.as_str()));
-    let crds = site_crds(site_dir)?;
-    Ok(Catalog::with_own_files(own).map_err(Ok)?.with_crds(crds))
-}
-
-/// The site's own `crds/*.yaml` (or `*.yml`), for the component versions it pins itself.
-fn site_crds(site_dir: &Path) -> Result<crate::schema::SiteCrds, Result<Vec<Located>, ExitCode>> {
-    let dir = site_dir.join("crds");
-    let mut files: Vec<(String, String)> = Vec::new();
-    if dir.is_dir() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Err(io_error("read", &dir, e)))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| Err(io_error("read", &path, e)))?;
-            files.push((path.display().to_string(), text));
-        }
-    }
-    let files = files.iter().map(|(n, t)| (n.as_str(), t.as_str()));
-    crate::schema::SiteCrds::from_files(files).map_err(Ok)
+/// The embedded stdlib, overridden by the site's own `components/*.kdl` if it has any, with
+/// the site's own `crds/*.yaml` for the component versions it pins itself
+/// (`inputs::own_files` reads both).
+fn catalog(
+    components: &[(String, String)],
+    crds: &[(String, String)],
+) -> Result<Catalog, Vec<Located>> {
+    let own = components.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+    let crds = crds.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+    let crds = crate::schema::SiteCrds::from_files(crds)?;
+    Ok(Catalog::with_own_files(own)?.with_crds(crds))
 }
 
 pub fn run() -> ExitCode {
@@ -303,19 +302,40 @@ pub fn run() -> ExitCode {
         Command::Why(args) => return why::run(args),
         Command::Verify(args) => return verify::run(args),
     };
+    let inputs = match inputs::read(&site, format) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    let out_dir = out.unwrap_or_else(|| inputs.site_dir.join("out"));
+    // `--check` always compiles: it is the gate that must not trust a cache
+    let key = match then {
+        Then::Write => noop::key(&inputs, &out_dir),
+        _ => None,
+    };
+    if let Some(code) = key
+        .as_ref()
+        .and_then(|key| noop::replay(&out_dir, key, format))
+    {
+        return code;
+    }
     let Loaded {
-        compiled,
-        name,
-        site_dir,
-        ..
-    } = match if matches!(then, Then::CheckOut) {
-        load_keeping_warnings(&site, format)
-    } else {
-        load(&site, format)
-    } {
+        mut compiled, name, ..
+    } = match compile_inputs(inputs, format) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    // `build` binds what it prints to the stat record, to print it again on a no-op; the
+    // warnings are rendered for that once, and printed from there
+    let replay = key.as_ref().map(|_| noop::Replay::of(&compiled, &out_dir));
+    let binding = key.zip(replay.as_ref().and_then(noop::Replay::bytes));
+    let warnings = std::mem::take(&mut compiled.warnings);
+    match &replay {
+        Some(replay) if replay.print_warnings(format) => {}
+        _ if matches!(then, Then::CheckOut) => compiled.warnings = warnings,
+        _ => {
+            report(warnings, format);
+        }
+    }
     match then {
         Then::Nothing => {
             eprintln!("{name}: no errors");
@@ -336,7 +356,6 @@ pub fn run() -> ExitCode {
         }
         Then::Write | Then::CheckOut => {}
     }
-    let out_dir = out.unwrap_or_else(|| site_dir.join("out"));
     let site_span = compiled.site_span;
     let files = compiled.files.into_map();
     let (repo_files, repo_path) = (compiled.repo_files, compiled.repo_path);
@@ -356,11 +375,7 @@ pub fn run() -> ExitCode {
                     && staleness.foreign.is_empty()
                     && matches!(repo, repo::Outcome::Fresh) =>
             {
-                eprintln!(
-                    "{} is up to date ({} files)",
-                    out_dir.display(),
-                    files.len()
-                );
+                up_to_date(&out_dir, files.len());
                 ExitCode::SUCCESS
             }
             Ok(staleness) => {
@@ -381,7 +396,16 @@ pub fn run() -> ExitCode {
             }
         };
     }
-    let written = crate::out::write(&out_dir, &files);
+    let written = match &binding {
+        Some((key, payload)) => {
+            let binding = crate::out::Binding {
+                key: key.key,
+                payload,
+            };
+            crate::out::write_bound(&out_dir, &files, &binding)
+        }
+        None => crate::out::write(&out_dir, &files),
+    };
     if let Ok(report) = &written {
         warn_foreign(&out_dir, &report.foreign);
         // out/ first: a workflow that checks an out/ that failed to be written would only fail
@@ -391,11 +415,7 @@ pub fn run() -> ExitCode {
     }
     match written {
         Ok(report) if report.noop => {
-            eprintln!(
-                "{} is up to date ({} files)",
-                out_dir.display(),
-                files.len()
-            );
+            up_to_date(&out_dir, files.len());
             ExitCode::SUCCESS
         }
         Ok(report) => {
@@ -418,6 +438,11 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// What `labc build` says when `out_dir` already held what the site compiles to.
+fn up_to_date(out_dir: &Path, files: usize) {
+    eprintln!("{} is up to date ({files} files)", out_dir.display());
 }
 
 /// `labc::out::stray_file` for each file of `out_dir` that labc did not write.
@@ -468,13 +493,13 @@ fn seal(args: &crate::seal::SealArgs) -> ExitCode {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let catalog = match catalog(&site_dir) {
-        Ok(catalog) => catalog,
-        Err(Ok(diagnostics)) => {
+    let catalog = match inputs::own_files(&site_dir).map(|(own, crds)| catalog(&own, &crds)) {
+        Ok(Ok(catalog)) => catalog,
+        Ok(Err(diagnostics)) => {
             report(diagnostics, Format::Human);
             return ExitCode::from(1);
         }
-        Err(Err(code)) => return code,
+        Err(code) => return code,
     };
     match crate::seal::run(args, &catalog) {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,7 @@ mod instrumentation;
 mod kdl_spec;
 mod kubeadm;
 mod namespaces;
+mod noop;
 mod platform_values;
 mod registry;
 mod rendered_charts;

@@ -24,11 +24,17 @@ pub fn read_site(path: &Path) -> std::io::Result<Site> {
         let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
         return Ok(too_large(&name, size, MAX_SIZE));
     }
-    read_limited(&name, file, MAX_SIZE)
+    // a regular file's length is known: one read fills the buffer, a second sees the end
+    let hint = if meta.is_file() {
+        meta.len() as usize + 1
+    } else {
+        0
+    };
+    read_limited(&name, file, MAX_SIZE, hint)
 }
 
-fn read_limited(name: &str, reader: impl Read, limit: usize) -> std::io::Result<Site> {
-    let mut bytes = Vec::new();
+fn read_limited(name: &str, reader: impl Read, limit: usize, hint: usize) -> std::io::Result<Site> {
+    let mut bytes = Vec::with_capacity(hint);
     reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > limit {
         return Ok(too_large(name, bytes.len(), limit));
@@ -81,10 +87,10 @@ mod tests {
             }
         }
         let mut endless = Endless(0);
-        let site = read_limited("-", &mut endless, 1000).unwrap();
+        let site = read_limited("-", &mut endless, 1000, 0).unwrap();
         assert_eq!(code(site).as_deref(), Some("labc::syntax::too_large"));
         assert!(endless.0 < 1000 + 64 * 1024, "read {} bytes", endless.0);
-        let exact = read_limited("-", &b"node a"[..], 6).unwrap();
+        let exact = read_limited("-", &b"node a"[..], 6, 0).unwrap();
         assert!(matches!(exact, Site::Bytes(b) if b == b"node a"));
     }
 

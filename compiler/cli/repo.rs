@@ -1,7 +1,7 @@
 //! `labc build` and `labc build --check` for the files at the repository's root (`crate::ci`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What `labc build` reports about the repository's files.
 pub enum Outcome {
@@ -11,6 +11,26 @@ pub enum Outcome {
     Stale,
     /// An I/O error, already printed.
     Failed,
+}
+
+/// The repository's root, or the note saying why `files` are not written (or with `check`,
+/// not checked): `out_dir` is not at `repo_path` in a repository (`repo path=`).
+pub fn root(
+    out_dir: &Path,
+    repo_path: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    check: bool,
+) -> Result<PathBuf, String> {
+    crate::out::repo::repo_root(out_dir, repo_path).ok_or_else(|| {
+        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        format!(
+            "note: {} not {}: {} is not at `{repo_path}` in a repository (`repo path=`), so \
+             its root is unknown",
+            names.join(" and "),
+            if check { "checked" } else { "written" },
+            out_dir.display()
+        )
+    })
 }
 
 /// Writes (or with `check`, compares) the repository's files under the root `out_dir` gives.
@@ -23,16 +43,12 @@ pub fn build(
     if files.is_empty() {
         return Outcome::Fresh;
     }
-    let Some(root) = crate::out::repo::repo_root(out_dir, repo_path) else {
-        let names: Vec<&str> = files.keys().map(String::as_str).collect();
-        eprintln!(
-            "note: {} not {}: {} is not at `{repo_path}` in a repository (`repo path=`), so \
-             its root is unknown",
-            names.join(" and "),
-            if check { "checked" } else { "written" },
-            out_dir.display()
-        );
-        return Outcome::Fresh;
+    let root = match root(out_dir, repo_path, files, check) {
+        Ok(root) => root,
+        Err(note) => {
+            eprintln!("{note}");
+            return Outcome::Fresh;
+        }
     };
     let shown = |path: &str| root.join(path).display().to_string();
     if check {

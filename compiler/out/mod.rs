@@ -11,7 +11,9 @@
 //!   at all, so no mtime changes and nothing for git or Argo CD to notice. To know that
 //!   without reading every file back, the stat data of each file is recorded after a build in
 //!   `.<name>.labc-stat` next to `out/` (`stamps`: git's index trick, with its racy-timestamp
-//!   rule); a file whose stat data changed is read and compared as before.
+//!   rule); a file whose stat data changed is read and compared as before. `labc build` binds
+//!   the digest of its inputs to that record (`write_bound`), and before compiling asks
+//!   `unchanged` whether `out/` is still exactly what the build with that digest left.
 //! - **Atomicity.** The new tree is built complete in `.<name>.labc-stage` next to `out/`
 //!   (changed files written, everything else hard-linked), then swapped in with one
 //!   `renameat2(RENAME_EXCHANGE)`. A SIGKILL at any moment leaves `out/` entirely old or
@@ -54,6 +56,7 @@ pub use git::read_git;
 pub use index::{index_text, parse_index, ParseIndexError};
 pub use paths::INDEX_NAME;
 pub use read::read_dir;
+pub use stamps::{Binding, Stamp, Unchanged, STAMP};
 pub use stray::stray;
 
 use paths::Siblings;
@@ -110,6 +113,41 @@ impl Staleness {
 /// Makes `out_dir` hold exactly `files` (relative `/`-separated path -> bytes) plus the
 /// index, keeping every file labc does not own. See the module docs for the guarantees.
 pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteReport, OutError> {
+    write_with(out_dir, files, None)
+}
+
+/// `write`, binding `binding` (the digest of what the build read) to the stat record it
+/// leaves next to `out/`, for `unchanged` to find on the next run. A no-op refreshes the
+/// record too: `labc build` only gets here when `unchanged` said no.
+pub fn write_bound(
+    out_dir: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    binding: &Binding,
+) -> Result<WriteReport, OutError> {
+    write_with(out_dir, files, Some(binding))
+}
+
+/// `labc build`'s shortcut: the record next to `out_dir` is bound to `key`, no leftover of a
+/// killed run is next to it, and `out_dir` is exactly as that build left it (see `stamps`).
+/// `settled` are stamps the key was made from that must be older than the record. `None`
+/// whenever anything is uncertain: then the caller compiles and calls `write_bound`.
+pub fn unchanged(out_dir: &Path, key: &[u8; 32], settled: &[Stamp]) -> Option<Unchanged> {
+    let s = Siblings::of(out_dir).ok()?;
+    let _lock = swap::lock(&s, false).ok()?;
+    for leftover in [&s.stage, &s.old] {
+        match std::fs::symlink_metadata(leftover) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            _ => return None,
+        }
+    }
+    stamps::unchanged(&s.stamps, &s.out, key, settled)
+}
+
+fn write_with(
+    out_dir: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    binding: Option<&Binding>,
+) -> Result<WriteReport, OutError> {
     paths::validate_all(files)?;
     let s = Siblings::of(out_dir)?;
     let _lock = swap::lock(&s, true)?;
@@ -121,14 +159,30 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
     if let scan::Currency::Current { read } =
         scan::is_current(&s.out, &old, &index, files, recorded.as_ref())?
     {
-        if read > 0 {
+        let foreign = stray::unlisted(&old);
+        if read > 0 || binding.is_some() {
             // `out/` is untouched; only the cache next to it is refreshed
-            record_stamps(&s, &index, files, &[]);
+            let dirs = old
+                .entries
+                .iter()
+                .filter(|(_, k)| matches!(k, scan::Kind::Dir { .. }));
+            let dirs = dirs.map(|(d, _)| d.as_os_str()).collect();
+            record_stamps(
+                &s,
+                &index,
+                files,
+                &[],
+                &stamps::Tree {
+                    dirs,
+                    foreign: &foreign,
+                },
+                binding,
+            );
         }
         return Ok(WriteReport {
             written: Vec::new(),
             removed: Vec::new(),
-            foreign: stray::unlisted(&old),
+            foreign,
             unchanged: files.len(),
             noop: true,
             cleanup: None,
@@ -161,7 +215,12 @@ pub fn write(out_dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<WriteR
             })
     });
 
-    record_stamps(&s, &index, files, &known);
+    let dirs = plan.dirs.iter().map(|(d, _)| *d).collect();
+    let tree = stamps::Tree {
+        dirs,
+        foreign: &plan.foreign,
+    };
+    record_stamps(&s, &index, files, &known, &tree, binding);
 
     let mut written = plan.added;
     written.extend(plan.changed);
@@ -184,9 +243,11 @@ fn record_stamps(
     index: &str,
     files: &BTreeMap<String, Vec<u8>>,
     known: &[Option<stamps::Stamp>],
+    tree: &stamps::Tree,
+    binding: Option<&Binding>,
 ) {
     let rels: Vec<&str> = files.keys().map(String::as_str).collect();
-    let _ = stamps::save(&s.stamps, &s.out, index, &rels, known);
+    let _ = stamps::save(&s.stamps, &s.out, index, &rels, known, tree, binding);
 }
 
 /// Reports how `out_dir` differs from what `write(out_dir, files)` would make it, without

@@ -76,8 +76,9 @@ pub struct Siblings {
     pub stage: PathBuf,
     /// `.<name>.labc-old`: the old tree during the rename-based fallback swap.
     pub old: PathBuf,
-    /// `.<name>.labc-stat`: the stat data of the files the index lists (`stamps`), which
-    /// lets a no-op rebuild skip reading them back. A cache, kept between runs.
+    /// `.<name>.labc-stat`: the stat data of the directories and files of `out/` (`stamps`),
+    /// which lets a no-op rebuild skip reading them back, and `labc build` skip compiling. A
+    /// cache, kept between runs.
     pub stamps: PathBuf,
 }
 

@@ -369,32 +369,62 @@ fn a_file_changed_behind_labcs_back_is_found_even_with_size_and_mtime_kept() {
 /// Proves the record is really trusted (the no-op reads no file whose stat data matches), and
 /// that the racy-timestamp rule takes that trust back for files not older than the record.
 #[test]
-fn matching_stat_data_is_trusted_unless_the_record_is_not_newer_than_the_file() {
+fn matching_stat_data_is_trusted_unless_the_file_is_not_older_than_the_record() {
     let (_tmp, out) = setup();
     let new = files(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
     let _ = write(&out, &new).unwrap();
     let s = Siblings::of(&out).unwrap();
     let index = index_text(&new);
     let rels = ["a.yaml", "apps/b.yaml"];
+    let tree = stamps::Tree {
+        dirs: vec![std::ffi::OsStr::new("apps")],
+        foreign: &[],
+    };
     // the file changes, and a record is taken afterwards that (wrongly) vouches for it
     fs::write(out.join("apps/b.yaml"), "BBBB").unwrap();
     std::thread::sleep(Duration::from_millis(20));
-    stamps::save(&s.stamps, &out, &index, &rels, &[]).unwrap();
+    stamps::save(&s.stamps, &out, &index, &rels, &[], &tree, None).unwrap();
     let report = write(&out, &new).unwrap();
     assert!(report.noop, "a matching, non-racy record is believed");
     assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"BBBB");
 
-    // the same record, but written no later than the file's mtime: racy, so read anyway
-    stamps::save(&s.stamps, &out, &index, &rels, &[]).unwrap();
+    // the same record, but of a file whose mtime is not older than the record's clock: a
+    // change in the same tick as the stat could hide behind it, so it is read anyway
     File::options()
         .write(true)
-        .open(&s.stamps)
+        .open(out.join("apps/b.yaml"))
         .unwrap()
-        .set_modified(mtime(&out.join("apps/b.yaml")))
+        .set_modified(SystemTime::now() + Duration::from_secs(3600))
         .unwrap();
+    stamps::save(&s.stamps, &out, &index, &rels, &[], &tree, None).unwrap();
     let report = write(&out, &new).unwrap();
     assert_eq!(report.written, ["apps/b.yaml"]);
     assert_eq!(fs::read(out.join("apps/b.yaml")).unwrap(), b"bbbb");
+}
+
+/// A file written fresh is stat'ed on its open descriptor (`stage::build`), not by path after
+/// the swap: what the record holds must be what a stat by path gives afterwards, or the next
+/// no-op would read every file back (or, worse, trust a stale one).
+#[test]
+fn the_stat_data_taken_from_the_open_file_is_what_a_stat_by_path_gives() {
+    let (_tmp, out) = setup();
+    let old = files(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+    let _ = write(&out, &old).unwrap();
+    // one file changed (written fresh), one kept (hard-linked), one added in a new folder
+    let new = files(&[
+        ("a.yaml", "AAAA"),
+        ("apps/b.yaml", "bbbb"),
+        ("c/d.yaml", "dd"),
+    ]);
+    let report = write(&out, &new).unwrap();
+    assert_eq!(report.written, ["a.yaml", "c/d.yaml"]);
+    let s = Siblings::of(&out).unwrap();
+    let record = stamps::load(&s.stamps, &index_text(&new), new.len()).unwrap();
+    let by_path: Vec<stamps::Stamp> = new
+        .keys()
+        .map(|rel| stamps::Stamp::of(&fs::symlink_metadata(out.join(rel)).unwrap()))
+        .collect();
+    assert_eq!(record.entries(), by_path);
 }
 
 #[test]
@@ -404,7 +434,7 @@ fn a_torn_or_foreign_stat_record_is_ignored() {
     let _ = write(&out, &new).unwrap();
     let s = Siblings::of(&out).unwrap();
     std::thread::sleep(Duration::from_millis(20));
-    for record in [&b""[..], b"labcst01", b"not a record at all"] {
+    for record in [&b""[..], b"labcst02", b"labcst01", b"not a record at all"] {
         fs::write(&s.stamps, record).unwrap();
         assert!(stamps::load(&s.stamps, &index_text(&new), 1).is_none());
         assert!(write(&out, &new).unwrap().noop);
@@ -413,4 +443,123 @@ fn a_torn_or_foreign_stat_record_is_ignored() {
     }
     // a record for another index never vouches for these files
     assert!(stamps::load(&s.stamps, &index_text(&files(&[("a.yaml", "x")])), 1).is_none());
+}
+
+/// A tree written by `write_bound` for key 1, its record settled (all entries older than it).
+fn bound(list: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, BTreeMap<String, Vec<u8>>) {
+    let (tmp, out) = setup();
+    let new = files(list);
+    let _ = write(&out, &new).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let binding = Binding {
+        key: [1; 32],
+        payload: b"printed",
+    };
+    assert!(write_bound(&out, &new, &binding).unwrap().noop);
+    (tmp, out, new)
+}
+
+/// The shortcut believes a settled record of the same key, and nothing else: another key, an
+/// unbound record, a leftover of a killed run.
+#[test]
+fn unchanged_needs_the_same_key_and_no_leftover() {
+    let (tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+    let found = unchanged(&out, &[1; 32], &[]).expect("settled and bound to key 1");
+    assert_eq!(
+        found,
+        Unchanged {
+            payload: b"printed".to_vec(),
+            foreign: Vec::new(),
+            files: 2
+        }
+    );
+    assert_eq!(unchanged(&out, &[2; 32], &[]), None, "another key");
+    fs::create_dir(tmp.path().join(".out.labc-stage")).unwrap();
+    assert_eq!(unchanged(&out, &[1; 32], &[]), None, "a leftover stage");
+    fs::remove_dir(tmp.path().join(".out.labc-stage")).unwrap();
+    let _ = write(&out, &new).unwrap();
+    let s = Siblings::of(&out).unwrap();
+    fs::remove_file(&s.stamps).unwrap();
+    let _ = write(&out, &new).unwrap();
+    assert_eq!(unchanged(&out, &[1; 32], &[]), None, "an unbound record");
+}
+
+/// Every change to `out/` that a build would undo or report makes the shortcut say no: an edited
+/// file (even keeping size and mtime), a removed one, one added next to labc's (a stray file,
+/// which must be reported again), an edited index.
+#[test]
+fn unchanged_sees_every_change_to_out() {
+    type Change = fn(&Path);
+    let changes: [(&str, Change); 5] = [
+        ("an edited file", |out| {
+            tamper_keeping_size_and_mtime(&out.join("apps/b.yaml"), "BBBB")
+        }),
+        ("a removed file", |out| {
+            fs::remove_file(out.join("apps/b.yaml")).unwrap()
+        }),
+        ("a file added at the top", |out| {
+            fs::write(out.join("stray.yaml"), "x").unwrap()
+        }),
+        ("a file added below", |out| {
+            fs::write(out.join("apps/stray.yaml"), "x").unwrap()
+        }),
+        ("an edited index", |out| {
+            let index = out.join(INDEX_NAME);
+            let text = fs::read_to_string(&index).unwrap();
+            tamper_keeping_size_and_mtime(&index, &text.replace("a.yaml", "c.yaml"))
+        }),
+    ];
+    for (what, change) in changes {
+        let (_tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+        assert!(unchanged(&out, &[1; 32], &[]).is_some());
+        change(&out);
+        assert_eq!(unchanged(&out, &[1; 32], &[]), None, "{what}");
+        // the full path then repairs it and binds a record the shortcut believes again
+        let binding = Binding {
+            key: [1; 32],
+            payload: b"printed",
+        };
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        assert_eq!(
+            fs::read(out.join("apps/b.yaml")).unwrap(),
+            b"bbbb",
+            "{what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        let found = unchanged(&out, &[1; 32], &[]).expect(what);
+        let strays = found.foreign.len();
+        assert_eq!(
+            strays,
+            usize::from(what.starts_with("a file added")),
+            "{what}"
+        );
+    }
+}
+
+/// The racy-timestamp rule: an entry (file, directory, or a stamp the key was made from, like
+/// the binary's) whose time is not older than the record's clock is not trusted, even when its
+/// stat data matches the record exactly.
+#[test]
+fn unchanged_does_not_trust_a_racy_time_stamp() {
+    let future = SystemTime::now() + Duration::from_secs(3600);
+    for racy in ["apps/b.yaml", "apps", "the binary"] {
+        let (tmp, out, new) = bound(&[("a.yaml", "aaaa"), ("apps/b.yaml", "bbbb")]);
+        let binary = tmp.path().join("labc");
+        fs::write(&binary, "an executable").unwrap();
+        let path = if racy == "the binary" {
+            binary.clone()
+        } else {
+            out.join(racy)
+        };
+        File::open(&path).unwrap().set_modified(future).unwrap();
+        let binding = Binding {
+            key: [1; 32],
+            payload: b"",
+        };
+        // recorded after the change: the stamps match, only their times give them away
+        let _ = write_bound(&out, &new, &binding).unwrap();
+        let stamp = Stamp::of(&fs::metadata(&binary).unwrap());
+        assert_eq!(unchanged(&out, &[1; 32], &[stamp]), None, "{racy}");
+    }
 }
