@@ -130,12 +130,10 @@ fn known_difference(text: &str, errors: &[Error]) -> bool {
 fn slashdashed_node_ended_by_semicolon(text: &str, error: &kdl::KdlError) -> bool {
     text.contains("/-")
         && error.diagnostics.iter().all(|d| {
-            // the crate's offsets count characters
-            let at = text
-                .char_indices()
-                .nth(d.span.offset())
-                .map_or(text.len(), |(i, _)| i);
-            text[..at].trim_end().ends_with(';') || text[at..].starts_with(';')
+            // the crate's offsets count bytes (winnow's `LocatingSlice`)
+            let at = d.span.offset().min(text.len());
+            text.is_char_boundary(at)
+                && (text[..at].trim_end().ends_with(';') || text[at..].starts_with(';'))
         })
 }
 
