@@ -123,3 +123,80 @@ fn the_kdl_crate_and_labc_agree_on_every_case() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The places where kdl 6.7.1 departs from the specification that the `kdl_differential` fuzz
+/// target skips (`fuzz/fuzz_targets/kdl_differential.rs`, docs/hardening.md), one seed of its
+/// corpus each: labc does what the specification says (the error it reports, or the nodes it
+/// reads), and the crate still departs, so that a skip goes when the crate is fixed.
+#[test]
+fn the_kdl_crate_departures_the_fuzz_target_skips_still_depart() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/kdl_differential");
+    // (seed, labc's first error, or the nodes labc reads where the crate refuses)
+    let cases: &[(&str, Result<&[&str], &str>)] = &[
+        // "A slashdash may be followed by any amount of whitespace, including newlines and
+        // comments (other than other slashdashes)"
+        (
+            "regression-slashdash-after-slashdash.kdl",
+            Err("`/` cannot start a value"),
+        ),
+        // in `base-node`, only `slashdash node-children` may follow `node-children`
+        (
+            "regression-slashdashed-entry-after-block.kdl",
+            Err("an argument or property after the node's block"),
+        ),
+        // "Only other children blocks, whether slashdashed or not, may follow a slashdashed
+        // children block"
+        (
+            "regression-slashdashed-entry-after-slashdashed-block.kdl",
+            Err("an argument or property after the node's block"),
+        ),
+        // `(node-space+ slashdash node-children)*`: a space before the slashdash
+        (
+            "regression-slashdash-after-block-no-space.kdl",
+            Err("expected a space before this"),
+        ),
+        // U+007F is a disallowed literal code point, in a comment too
+        (
+            "regression-delete-in-comment.kdl",
+            Err(
+                "the file holds a control character (U+007F), which KDL forbids anywhere in a file",
+            ),
+        ),
+        // `node := base-node node-terminator`, and a base node may start with a slashdash
+        // (the crate refuses; kdl-org/kdl-rs#107)
+        (
+            "regression-slashdashed-node-ended-by-semicolon.kdl",
+            Ok(&["b"]),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (seed, want) in cases {
+        let text = std::fs::read_to_string(seeds.join(seed)).unwrap();
+        let ours = parse_text(&text);
+        let theirs = text.parse::<kdl::KdlDocument>();
+        let labc_right = match (&ours, want) {
+            (Err(errors), Err(message)) => {
+                let first = errors.iter().min_by_key(|e| e.offset()).unwrap();
+                first.to_string() == *message
+            }
+            (Ok(doc), Ok(names)) => {
+                doc.nodes()
+                    .iter()
+                    .map(|n| n.name().value())
+                    .collect::<Vec<_>>()
+                    == *names
+            }
+            _ => false,
+        };
+        if !labc_right {
+            failures.push(format!("{seed}: labc {:?}", ours.map(|d| outline(&d))));
+        }
+        if theirs.is_ok() == want.is_ok() {
+            failures.push(format!(
+                "{seed}: kdl {} now as the specification says; remove the skip from the fuzz target",
+                if theirs.is_ok() { "accepts" } else { "refuses" }
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
