@@ -30,7 +30,12 @@ pub fn read_site(path: &Path) -> std::io::Result<Site> {
     } else {
         0
     };
-    read_limited(&name, file, MAX_SIZE, hint)
+    let site = read_limited(&name, file, MAX_SIZE, hint)?;
+    if let Site::Bytes(bytes) = &site {
+        // every command reads its site here first: the allocator is fitted to its size
+        crate::alloc::fit(bytes.len());
+    }
+    Ok(site)
 }
 
 fn read_limited(name: &str, reader: impl Read, limit: usize, hint: usize) -> std::io::Result<Site> {
