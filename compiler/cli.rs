@@ -149,7 +149,7 @@ fn load_keeping_warnings(site: &Path, format: Format) -> Result<Loaded, ExitCode
 /// warnings are left in `compiled.warnings`.
 fn compile_inputs(inputs: inputs::Inputs, format: Format) -> Result<Loaded, ExitCode> {
     let name = inputs.site.display().to_string();
-    // the stdlib and the site are parsed at the same time: the kdl parser dominates both
+    // the catalog (the stdlib's components and the site's own) is built while the site is parsed
     let (catalog, parsed) = std::thread::scope(|scope| {
         let catalog = scope.spawn(|| catalog(&inputs.components, &inputs.crds));
         let parsed = crate::syntax::parse(&name, &inputs.bytes);

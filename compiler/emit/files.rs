@@ -12,11 +12,11 @@ pub struct Files {
     /// Objects added with `object` whose text has a key naming a Secret, as values, so that
     /// the coverage check walks them without parsing their YAML back (a parse costs several
     /// times the conversion).
-    secret_readers: BTreeMap<String, serde_yaml::Value>,
+    typed_readers: BTreeMap<String, serde_yaml::Value>,
     /// Paths added as bytes with `insert` (templates, scripts) whose text may name a Secret:
     /// their text is all there is, parsed by `secret_readers`. Only those, not every inserted
     /// path: a set of every path held 6 MB at 5,000 apps.
-    inserted: BTreeSet<String>,
+    raw_readers: BTreeSet<String>,
     /// Where each object is serialised before its bytes are copied out at their exact size:
     /// grown by doubling, a file's own buffer kept on average 80% more than its bytes (76 MB
     /// held for 41 MB of files at 5,000 apps).
@@ -34,10 +34,10 @@ impl Files {
         }
         if std::str::from_utf8(&self.scratch).is_ok_and(crate::secrets::may_name_a_secret) {
             if let Ok(value) = serde_yaml::to_value(object) {
-                self.secret_readers.insert(path.clone(), value);
+                self.typed_readers.insert(path.clone(), value);
             }
         }
-        self.inserted.remove(&path);
+        self.raw_readers.remove(&path);
         self.files.insert(path, self.scratch.as_slice().to_vec());
     }
 
@@ -52,13 +52,13 @@ impl Files {
         if bytes.capacity() - bytes.len() > bytes.len() / 8 {
             bytes = bytes.as_slice().to_vec();
         }
-        self.secret_readers.remove(&path);
-        let reader = path.ends_with(".yaml")
-            && std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret);
-        if reader {
-            self.inserted.insert(path.clone());
+        self.typed_readers.remove(&path);
+        if path.ends_with(".yaml")
+            && std::str::from_utf8(&bytes).is_ok_and(crate::secrets::may_name_a_secret)
+        {
+            self.raw_readers.insert(path.clone());
         } else {
-            self.inserted.remove(&path);
+            self.raw_readers.remove(&path);
         }
         self.files.insert(path, bytes);
     }
@@ -69,10 +69,10 @@ impl Files {
     /// without a parse, which is most of them.
     pub fn secret_readers(&self) -> Vec<(&str, Cow<'_, serde_yaml::Value>)> {
         let kept = self
-            .secret_readers
+            .typed_readers
             .iter()
             .map(|(path, value)| (path.as_str(), Cow::Borrowed(value)));
-        let parsed = self.inserted.iter().filter_map(|path| {
+        let parsed = self.raw_readers.iter().filter_map(|path| {
             let value = serde_yaml::from_slice(self.files.get(path)?).ok()?;
             Some((path.as_str(), Cow::Owned(value)))
         });
@@ -99,13 +99,13 @@ impl Files {
 
     pub fn extend(&mut self, other: Files) {
         for path in other.files.keys() {
-            self.secret_readers.remove(path);
-            self.inserted.remove(path);
+            self.typed_readers.remove(path);
+            self.raw_readers.remove(path);
         }
         self.files.extend(other.files);
         self.checked.extend(other.checked);
-        self.secret_readers.extend(other.secret_readers);
-        self.inserted.extend(other.inserted);
+        self.typed_readers.extend(other.typed_readers);
+        self.raw_readers.extend(other.raw_readers);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Every Secret that `out/` reads is one the site declares, in the namespace that reads it.
-//! Read back from the emitted files rather than from the model, so that a component template
-//! naming a Secret is held to the same rule as an app's env.
+//! Read back from what emit produced (the objects as values, files written as text parsed; see
+//! `Files::secret_readers`) rather than from the model, so that a component template naming a
+//! Secret is held to the same rule as an app's env.
 
 use crate::diag::{Error, Located, SourceFile, Suggestion};
 use crate::emit::Files;
