@@ -61,8 +61,7 @@ pub fn fit(site_bytes: usize) {
 }
 
 /// The purge delay mimalloc currently uses, in milliseconds.
-#[cfg(test)]
-fn purge_delay() -> c_long {
+pub fn purge_delay() -> c_long {
     // SAFETY: reads an option, as above.
     unsafe { mi_option_get(PURGE_DELAY) }
 }
